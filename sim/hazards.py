@@ -1,0 +1,61 @@
+"""Why members mute or leave: per-cause pressures and competing hazards.
+
+Each cause builds a pressure per member from what the member has read (or, for slow
+causes, from their state). Hazard of leaving = ``exit_rate[cause] x pressure x
+exit_role[role]``; the causes compete, and the cause of an exit is drawn in proportion
+to its hazard. Muting works the same way with ``mute_rate`` for members not yet silent.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+
+class Cause(IntEnum):
+    """Recorded cause of a member's exit (domain.md section 3)."""
+
+    ADS = 0  # spam or sales posts (004, 000)
+    NOISE = 1  # unread chit-chat backlog and chicken soup (004, 000)
+    FIGHT = 2  # hostility after an unmoderated fight (003)
+    RULES = 3  # resentment and fear at imposed rules and purges (002)
+    LOW_VALUE = 4  # the group gives too little (003)
+    FRIENDS_LEFT = 5  # acquaintances inside have left (000)
+    PURGED = 6  # removed by the operator's purge of inactive members (000)
+
+
+CAUSE_NAMES = tuple(c.name.lower() for c in Cause)
+# Causes with a pressure that builds and decays (half-life in config).
+PRESSURE_CAUSES = ("ads", "noise", "fight", "rules", "friends_left")
+# Causes with an exit/mute rate in config (the operator's purge is not a hazard).
+EXIT_CAUSES = ("ads", "noise", "fight", "rules", "low_value", "friends_left")
+IMMEDIATE = np.array([Cause.ADS, Cause.NOISE, Cause.FIGHT, Cause.RULES])  # felt when reading
+SLOW = np.array([Cause.LOW_VALUE, Cause.FRIENDS_LEFT])  # felt once a day
+N_HAZARD_CAUSES = len(EXIT_CAUSES)
+
+
+def draw_outcomes(
+    rng: np.random.Generator, exit_h: np.ndarray, mute_h: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw who leaves (and why) and who mutes, from per-cause hazards.
+
+    Args:
+        rng: the behaviour stream.
+        exit_h: exit hazards, shape (causes, members).
+        mute_h: mute hazards, same shape; zero for members who cannot mute.
+
+    Returns:
+        (leave, cause, mute): a mask of leavers, the cause index of every member
+        (meaningful where ``leave``), and a mask of muters among those who stay.
+    """
+    total_exit = exit_h.sum(axis=0)
+    u = rng.random((2, total_exit.size))
+    leave = u[0] < -np.expm1(-total_exit)
+    cause = np.zeros(total_exit.size, dtype=np.int64)
+    if leave.any():
+        cum = np.cumsum(exit_h[:, leave], axis=0)
+        pick = u[1, leave] * cum[-1]
+        cause[leave] = (cum < pick).sum(axis=0)
+    mute = ~leave & (u[1] < -np.expm1(-mute_h.sum(axis=0)))
+    return leave, cause, mute

@@ -1,0 +1,85 @@
+"""Operator tactics: small plug-ins the model calls in stage 1 of each tick.
+
+A tactic is one class with a ``Config`` dataclass (its settings, validated on
+construction) and up to two hooks: ``setup(model)`` once before the first tick and
+``act(model)`` at each hour of the day listed in ``hours`` (``None`` = every hour).
+Subclasses register themselves by ``name``; every module in this package is imported,
+so adding a tactic means adding one module here and naming it in a policy YAML.
+
+Why not Mesa's ``schedule_recurring``: events fire after ``Model.step`` at the same
+time, but the operator must act *before* members read in the same hour (stage 1), and
+an hour-of-day dispatch table is cheaper than one event object per post.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import pkgutil
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sim.validation import ConfigError
+
+if TYPE_CHECKING:
+    from sim.model import GroupModel
+
+REGISTRY: dict[str, type[Tactic]] = {}
+
+
+class Tactic:
+    """Base class of operator tactics."""
+
+    name: ClassVar[str] = ""
+    Config: ClassVar[type]
+
+    def __init__(self, cfg: Any):
+        self.cfg = cfg
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            REGISTRY[cls.name] = cls
+
+    @property
+    def hours(self) -> tuple[int, ...] | None:
+        """Hours of the day at which ``act`` runs; ``None`` means every hour."""
+        return ()
+
+    def setup(self, model: GroupModel) -> None:
+        """Prepare before the first tick (e.g. set standing effects)."""
+
+    def act(self, model: GroupModel) -> None:
+        """Act at one of ``hours`` of the current day."""
+
+
+def _load_all() -> None:
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+
+
+def parse_tactics(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """Turn ``{tactic_name: {setting: value}}`` into validated tactic configs.
+
+    Raises:
+        ConfigError: unknown tactic, unknown setting, or an impossible value.
+    """
+    _load_all()
+    parsed = {}
+    for name, settings in (raw or {}).items():
+        field = f"policy.tactics.{name}"
+        if name not in REGISTRY:
+            raise ConfigError("policy.tactics", name, f"unknown tactic; one of {sorted(REGISTRY)}")
+        cls = REGISTRY[name].Config
+        settings = dict(settings or {})
+        known = {f.name for f in dataclasses.fields(cls)}
+        for key in settings:
+            if key not in known:
+                raise ConfigError(f"{field}.{key}", settings[key], f"unknown setting; one of {sorted(known)}")
+        parsed[name] = cls(**settings)
+    return parsed
+
+
+def build_tactics(parsed: dict[str, Any]) -> list[Tactic]:
+    """Instantiate tactics from configs returned by :func:`parse_tactics`."""
+    _load_all()
+    return [REGISTRY[name](cfg) for name, cfg in parsed.items()]

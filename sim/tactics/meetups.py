@@ -1,0 +1,60 @@
+"""Offline meet-ups (O2O): trust and new ties among those who come (003)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.roles import Role
+from sim.tactics import Tactic
+from sim.validation import check_range
+
+P = "policy.tactics.meetups"
+
+
+@dataclass
+class MeetupsConfig:
+    """Settings of offline meet-ups."""
+
+    every_days: int = 60  # one meet-up every this many days
+    first_day: int = 30  # day of the first meet-up
+    hour: int = 19
+    attend: float = 0.3  # P(a following member attends); silent members attend a fifth as often
+    trust_gain: float = 0.15  # trust gained by an attendee (003: emotional trust offline)
+    satisfaction_gain: float = 0.1
+    new_ties: float = 2.0  # new acquaintances made per attendee (003: mesh, not star)
+
+    def __post_init__(self):
+        check_range(f"{P}.every_days", self.every_days, 1, 3650)
+        check_range(f"{P}.first_day", self.first_day, 0)
+        check_range(f"{P}.hour", self.hour, 0, 23)
+        for name in ("attend", "trust_gain", "satisfaction_gain"):
+            check_range(f"{P}.{name}", getattr(self, name), 0.0, 1.0)
+        check_range(f"{P}.new_ties", self.new_ties, 0.0, 50.0)
+
+
+class Meetups(Tactic):
+    """On meet-up days a random share attends, gains trust and makes new ties."""
+
+    name = "meetups"
+    Config = MeetupsConfig
+
+    @property
+    def hours(self):  # noqa: D102
+        return (self.cfg.hour,)
+
+    def act(self, model):  # noqa: D102
+        c, m, rng = self.cfg, model.members, model.ops_rng
+        if model.day < c.first_day or (model.day - c.first_day) % c.every_days:
+            return
+        idx = m.present_idx()
+        p = np.where(m.role[idx] == Role.SILENT, c.attend / 5, c.attend)
+        came = idx[rng.random(idx.size) < p]
+        model.today["meetup_attendees"] += came.size
+        m.trust[came] = np.minimum(1.0, m.trust[came] + c.trust_gain)
+        m.satisfaction[came] = np.minimum(1.0, m.satisfaction[came] + c.satisfaction_gain)
+        if came.size >= 2:
+            n_pairs = rng.poisson(c.new_ties * came.size / 2)
+            pairs = rng.choice(came, size=(n_pairs, 2))
+            model.add_ties(pairs)

@@ -1,0 +1,67 @@
+"""Group rules: strictness, imposed by the owner or agreed with members (002, 003)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.feed import Channel
+from sim.tactics import Tactic
+from sim.validation import check_choice, check_range
+
+P = "policy.tactics.rules"
+
+
+@dataclass
+class RulesConfig:
+    """Settings of the group rules."""
+
+    strictness: float = 0.5  # how much the rules forbid [0-1]
+    mode: str = "agreed"  # "imposed" by the owner alone, or "agreed" shared values (002)
+    announce_day: int = 0  # day the rules are posted
+    announcement_weight: float = 5.0  # resentment units an imposed rule list carries (002)
+    enforcement_per_day: float = 0.3  # rebukes/warnings per day x strictness, imposed (002)
+    spam_block: float = 0.8  # share of spam stopped at full strictness (004)
+    chit_suppress: float = 0.5  # share of chit-chat suppressed at full strictness (002)
+    chill: float = 0.3  # share of posting suppressed by fear at full strictness, imposed (002)
+    contagion: float = 1.0  # participation contagion when rules are agreed values (002)
+
+    def __post_init__(self):
+        check_range(f"{P}.strictness", self.strictness, 0.0, 1.0)
+        check_choice(f"{P}.mode", self.mode, ("imposed", "agreed"))
+        check_range(f"{P}.announce_day", self.announce_day, 0)
+        check_range(f"{P}.announcement_weight", self.announcement_weight, 0.0, 100.0)
+        check_range(f"{P}.enforcement_per_day", self.enforcement_per_day, 0.0, 100.0)
+        for name in ("spam_block", "chit_suppress", "chill"):
+            check_range(f"{P}.{name}", getattr(self, name), 0.0, 1.0)
+        check_range(f"{P}.contagion", self.contagion, 0.0, 10.0)
+
+
+class Rules(Tactic):
+    """Sets standing effects; imposed rules also post resentment-carrying messages."""
+
+    name = "rules"
+    Config = RulesConfig
+
+    @property
+    def hours(self):  # noqa: D102
+        return (9,)
+
+    def setup(self, model):  # noqa: D102
+        c, e = self.cfg, model.effects
+        e.spam_block = c.spam_block * c.strictness  # both kinds of rules keep spam out
+        e.chit_suppress = c.chit_suppress * c.strictness
+        imposed = c.mode == "imposed"
+        e.chill = c.chill * c.strictness if imposed else 0.0
+        e.contagion = 0.0 if imposed else c.contagion  # shared values spread by example
+
+    def act(self, model):  # noqa: D102
+        c = self.cfg
+        if model.day < c.announce_day:
+            return
+        if model.day == c.announce_day:
+            model.post("announcement", 1)
+        if c.mode == "imposed":
+            weight = c.strictness * (
+                c.announcement_weight if model.day == c.announce_day else c.enforcement_per_day
+            )
+            model.add_to_channel(Channel.RULES, weight)

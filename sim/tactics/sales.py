@@ -1,0 +1,55 @@
+"""Selling: product copy, posters and activity links (000 kinds 1 and 3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.tactics import Tactic
+from sim.tactics.content import SALES_KINDS
+from sim.validation import ConfigError, check_hours, check_range
+
+P = "policy.tactics.sales"
+
+
+@dataclass
+class SalesConfig:
+    """Settings of the operator's selling posts."""
+
+    per_day: float = 2.0  # selling posts per day (000: "80% of the chat is selling")
+    mix: dict[str, float] = field(default_factory=lambda: {"product_copy": 0.6, "poster": 0.4})
+    hours: list[int] = field(default_factory=lambda: [10, 15, 21])
+    start_day: int = 0  # talk-feelings sells late (000)
+    trust_gate: float = 0.0  # sell only while mean trust is at least this [0-1] (000)
+
+    def __post_init__(self):
+        check_range(f"{P}.per_day", self.per_day, 0.0, 100.0)
+        if not self.mix or sum(self.mix.values()) <= 0:
+            raise ConfigError(f"{P}.mix", self.mix, "needs a positive weight")
+        for kind, w in self.mix.items():
+            if kind not in SALES_KINDS:
+                raise ConfigError(f"{P}.mix", kind, f"one of {list(SALES_KINDS)}")
+            check_range(f"{P}.mix.{kind}", w, 0.0)
+        if not self.hours:
+            raise ConfigError(f"{P}.hours", self.hours, "needs at least one hour")
+        check_hours(f"{P}.hours", self.hours)
+        check_range(f"{P}.start_day", self.start_day, 0)
+        check_range(f"{P}.trust_gate", self.trust_gate, 0.0, 1.0)
+
+
+class Sales(Tactic):
+    """Posts selling content once the start day and the trust gate are passed."""
+
+    name = "sales"
+    Config = SalesConfig
+
+    @property
+    def hours(self):  # noqa: D102
+        return tuple(sorted(set(self.cfg.hours)))
+
+    def act(self, model):  # noqa: D102
+        c = self.cfg
+        if model.day < c.start_day or model.mean_trust() < c.trust_gate:
+            return
+        total = sum(c.mix.values())
+        for kind, w in c.mix.items():
+            model.post(kind, model.ops_rng.poisson(c.per_day * w / total / len(c.hours)))
