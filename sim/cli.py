@@ -6,13 +6,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
 from pathlib import Path
 
 import hydra
+import yaml
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
+from hydra.errors import HydraException, MissingConfigException, OverrideParseException
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
+from omegaconf.errors import ValidationError as OmegaValidationError
 
 from sim.config import GroupConfig, PolicyConfig, SimConfig
 from sim.runner import format_summary, run_point, write_point
@@ -26,6 +32,76 @@ cs.store(name="sim_schema", node=SimConfig)
 cs.store(group="group", name="group_schema", node=GroupConfig)
 cs.store(group="policy", name="policy_schema", node=PolicyConfig)
 
+# what composing or converting a config can raise; all are reported as one ConfigError line
+COMPOSE_ERRORS = (ConfigError, HydraException, OmegaConfBaseException, yaml.YAMLError)
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def _field_type(cls: object, key: object) -> str | None:
+    """The declared type of dataclass field ``key`` of ``cls`` (as written), if any."""
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls):
+        for f in dataclasses.fields(cls):
+            if f.name == key:
+                return f.type if isinstance(f.type, str) else getattr(f.type, "__name__", None)
+    return None
+
+
+def as_config_error(err: BaseException) -> ConfigError | None:
+    """Restate a Hydra, OmegaConf or YAML error as one ``ConfigError`` (field, value, allowed).
+
+    Returns:
+        The ``ConfigError``, or ``None`` if ``err`` has no recognisable shape.
+    """
+    if isinstance(err, ConfigError):
+        return err
+    if isinstance(err, MissingConfigException) and err.options and err.missing_cfg_file:
+        group, _, name = err.missing_cfg_file.rpartition("/")
+        presets = ", ".join(o for o in err.options if not o.endswith("_schema"))
+        label = f"{group} preset" if group else "config"
+        return ConfigError(
+            group.replace("/", ".") or "config", name, f"unknown {label}; one of {presets}"
+        )
+    if isinstance(err, OverrideParseException):
+        key, _, value = err.override.partition("=")
+        return ConfigError(
+            key or "override", value, f"malformed override ({_first_line(err.message)})"
+        )
+    if isinstance(err, yaml.MarkedYAMLError) and err.problem_mark is not None:
+        mark = err.problem_mark
+        what = ": ".join(x for x in (err.context, err.problem) if x)
+        where = f"line {mark.line + 1}, column {mark.column + 1}"
+        return ConfigError(mark.name, where, f"must be valid YAML ({what})")
+    # Hydra wraps OmegaConf's errors (cause for overrides, context for YAML files)
+    oc = err
+    while oc is not None and not isinstance(oc, OmegaConfBaseException):
+        oc = oc.__cause__ or oc.__context__
+    if oc is None or not getattr(oc, "full_key", None):
+        return None
+    if isinstance(oc, ConfigAttributeError | ConfigKeyError):
+        parent, _, key = oc.full_key.rpartition(".")
+        cls = oc.object_type
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls):
+            known = ", ".join(f.name for f in dataclasses.fields(cls))
+            return ConfigError(parent or "config", key, f"unknown setting; one of {known}")
+        return ConfigError(
+            parent or "config", key, f"unknown key; add a new one with +{oc.full_key}=..."
+        )
+    ftype = _field_type(oc.object_type, oc.key)
+    if isinstance(oc, OmegaValidationError) and ftype:
+        return ConfigError(oc.full_key, oc.value, f"must be of type {ftype}")
+    return ConfigError(oc.full_key, oc.value, _first_line(oc.msg or str(oc)))
+
+
+def _one_line(err: BaseException) -> str:
+    """``err`` as a single line, via ``as_config_error`` where it applies."""
+    conf = as_config_error(err)
+    if conf is not None:
+        return str(conf)
+    return " ".join(line.strip() for line in str(err).splitlines() if line.strip())
+
 
 def to_sim_config(cfg: DictConfig) -> SimConfig:
     """Turn a composed Hydra config into a validated ``SimConfig``.
@@ -34,25 +110,65 @@ def to_sim_config(cfg: DictConfig) -> SimConfig:
         ConfigError: an impossible value (named field, value and what is allowed).
     """
     cfg = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"]) if "hydra" in cfg else cfg
-    return OmegaConf.to_object(cfg)
+    try:
+        return OmegaConf.to_object(cfg)
+    except OmegaConfBaseException as err:  # e.g. a ConfigError wrapped by OmegaConf
+        conf = as_config_error(err.__cause__ or err)
+        if conf is None:
+            raise
+        raise conf from err
 
 
 def compose(overrides: list[str] | None = None) -> SimConfig:
-    """Compose ``configs/config.yaml`` with Hydra-style overrides, without running a job."""
+    """Compose ``configs/config.yaml`` with Hydra-style overrides, without running a job.
+
+    Raises:
+        ConfigError: an unknown preset or key, a malformed override or YAML file, a value
+            of the wrong type, or an impossible value (Hydra's and OmegaConf's errors are
+            restated as ``ConfigError``; the original is chained as ``__cause__``).
+    """
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
 
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        return to_sim_config(hydra_compose("config", overrides=list(overrides or [])))
+    try:
+        with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+            return to_sim_config(hydra_compose("config", overrides=list(overrides or [])))
+    except COMPOSE_ERRORS as err:
+        conf = as_config_error(err)
+        if conf is None or conf is err:
+            raise
+        raise conf from err
+
+
+def main(cfg: DictConfig | None = None) -> None:
+    """Run one configuration point and write daily.parquet and summary.parquet.
+
+    A bad configuration (unknown preset or key, malformed override or YAML file, wrong
+    type, impossible value) ends the program before anything runs with one line,
+    ``config error: <field>=<value> is not allowed: <what is allowed>``, and exit code 1.
+    Other errors keep their full traceback.
+    """
+    # HYDRA_FULL_ERROR makes Hydra re-raise composition errors instead of printing them
+    # itself (multi-line, or a full traceback for malformed YAML), so we can restate them.
+    previous = os.environ.get("HYDRA_FULL_ERROR")
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    try:
+        _hydra_main(cfg)
+    except COMPOSE_ERRORS as err:
+        raise SystemExit(f"config error: {_one_line(err)}") from None
+    finally:
+        if previous is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = previous
 
 
 @hydra.main(config_path=CONFIG_DIR, config_name="config", version_base="1.3")
-def main(cfg: DictConfig) -> None:
-    """Run one configuration point and write daily.parquet and summary.parquet."""
+def _hydra_main(cfg: DictConfig) -> None:
     try:
         sim_cfg = to_sim_config(cfg)
-    except ConfigError as err:
-        raise SystemExit(f"config error: {err}") from None
+    except COMPOSE_ERRORS as err:  # inside the job: exit here, before Hydra reports it
+        raise SystemExit(f"config error: {_one_line(err)}") from None
     out = Path(HydraConfig.get().runtime.output_dir)
     daily, summary = run_point(sim_cfg)
     write_point(out, daily, summary)

@@ -115,8 +115,8 @@ class AttentionConfig:
     # P(open the group) in a peak hour, by role [1/h] (003: silent do not follow)
     read: PerRole = field(default_factory=lambda: PerRole(0.6, 0.5, 0.3, 0.01))
     # expected messages per opening at interest 1, by role [msg] (003: 4-5 people talk)
-    post: PerRole = field(default_factory=lambda: PerRole(1.0, 0.6, 0.05, 0.0))
-    activity_sigma: float = 1.2  # lognormal spread of members' activity (E6, E7: heavy tail)
+    post: PerRole = field(default_factory=lambda: PerRole(0.8, 0.4, 0.01, 0.0))
+    activity_sigma: float = 0.8  # lognormal spread of members' activity (E6, E7: heavy tail)
     interest_recovery_days: float = 60.0  # interest drifts back to baseline [days] (assumption)
 
     def __post_init__(self):
@@ -141,11 +141,12 @@ class DiscussionConfig:
     heat_decay: float = 0.5  # share of heat left after an hour [0-1] (assumption)
     critic_pull: float = 0.8  # critic posting boost per unit heat x (1 - authority) (003)
     onlooker_pull: float = 0.5  # onlooker posting boost per unit heat (003)
-    draw_in: float = 0.05  # P(onlooker becomes critic) per post in a debate (003)
+    draw_in: float = 0.02  # P(onlooker becomes critic) per post in a debate (003)
     qa_discourage: float = 0.05  # interest lost per unanswered question (003)
     prompt_heat: float = 2.0  # heat a reader of a discussion prompt feels (003: draw in)
-    fight_threshold: float = 3.0  # heat above which a debate can turn into a fight (003)
-    fight_rate: float = 0.04  # fight hazard per unit heat above threshold [1/h] (003)
+    heat_cap: float = 4.0  # felt heat saturates: felt = heat / (1 + heat / cap) (assumption)
+    fight_threshold: float = 5.0  # heat above which a debate can turn into a fight (003)
+    fight_rate: float = 0.02  # fight hazard per unit heat above threshold [1/h] (003)
     fight_growth: float = 1.3  # intensity multiplier per unmoderated hour (003: escalates)
     fight_burnout: float = 0.08  # P(fight dies down by itself) per hour (assumption)
     fight_posts: float = 0.5  # extra posts per reader per unit intensity, debaters (003)
@@ -155,7 +156,8 @@ class DiscussionConfig:
         for name in ("heat_decay", "draw_in", "qa_discourage", "fight_burnout"):
             check_range(f"{p}.{name}", getattr(self, name), 0.0, 1.0)
         for name in (
-            "spark", "critic_gain", "critic_pull", "onlooker_pull", "prompt_heat", "fight_threshold",
+            "spark", "critic_gain", "critic_pull", "onlooker_pull", "prompt_heat",
+            "heat_cap", "fight_threshold",
             "fight_rate", "fight_posts",
         ):  # fmt: skip
             check_range(f"{p}.{name}", getattr(self, name), 0.0, 100.0)
@@ -197,11 +199,11 @@ class PressureConfig:
     noise_tolerance: float = 40.0  # irrelevant unread messages before they annoy [msg] (004)
     noise_gain: float = 0.3  # pressure per tolerance-worth of excess backlog (004)
     soup_gain: float = 0.15  # pressure per fixed-time chicken-soup post (000: disgust)
-    spam_gain: float = 1.0  # pressure per spam ad read x group quality (004)
+    spam_gain: float = 0.3  # pressure per spam ad read x group quality (004)
     sales_gain: float = 0.08  # pressure per operator sales post x (1 - trust) (000)
     fight_gain: float = 0.01  # pressure per unit of fight intensity read (003)
     rules_gain: float = 0.3  # pressure per unit of imposed-rule enforcement read (002)
-    friend_gain: float = 1.0  # pressure per friend who leaves (000: ties)
+    friend_gain: float = 0.3  # pressure per friend who leaves (000: ties)
     half_life_hours: dict[str, float] = field(
         default_factory=lambda: {
             "ads": 6.0, "noise": 24.0, "fight": 12.0, "rules": 72.0, "friends_left": 72.0,
@@ -262,7 +264,7 @@ class ValueConfig:
     invite_threshold: float = 0.45  # satisfaction above which members invite friends (E3)
     privatize: float = 0.5  # social value lost per unit junk share (004: private friending)
     purpose_decay: float = 0.5  # daily decay of value and interest after the event (004)
-    trust_gain: float = 0.01  # trust gained per day of full value read (000, 003)
+    trust_gain: float = 0.005  # trust gained per day of full value read (000, 003)
     reply_satisfaction: float = 0.03  # satisfaction a member gains when the operator replies
     reply_trust: float = 0.01  # trust a member gains when the operator replies (000)
     sales_trust_loss: float = 0.004  # trust lost per sales post read (000)

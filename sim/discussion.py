@@ -25,14 +25,15 @@ class Discussion:
         self.fight = 0.0  # intensity; 0 = no fight
         # posting boost per unit heat, by role: critics need something to attack (003)
         self.heat_sens = np.array(
-            [0.3, cfg.critic_pull * (1.0 - authority), cfg.onlooker_pull, 0.0]
+            [0.0, cfg.critic_pull * (1.0 - authority), cfg.onlooker_pull, 0.0]
         )
         self.fight_sens = np.array([cfg.fight_posts, cfg.fight_posts, 0.1 * cfg.fight_posts, 0])
 
     def multiplier(self, roles: np.ndarray, prompted: np.ndarray) -> np.ndarray:
         """Posting multiplier for readers given the current debate and prompts they read."""
         heat = self.heat + self.cfg.prompt_heat * prompted
-        return 1.0 + self.heat_sens[roles] * heat + self.fight_sens[roles] * self.fight
+        felt = heat / (1.0 + heat / self.cfg.heat_cap)  # attention saturates (assumption)
+        return 1.0 + self.heat_sens[roles] * felt + self.fight_sens[roles] * self.fight
 
     def after_posts(self, substantive_by_role: np.ndarray) -> None:
         """Update heat from this hour's substantive posts by role."""

@@ -361,9 +361,11 @@ class GroupModel(mesa.Model):
         m.value_today[readers] += x[Channel.VALUE]
         m.social_today[readers] += x[Channel.SOCIAL]
         P = m.pressure
-        # red dots: backlog of irrelevant messages beyond tolerance (004); soup (000)
+        # red dots: backlog of irrelevant messages beyond tolerance (004); soup (000).
+        # Muted members see no red-dot count, so only followers feel it (002, 004).
         excess = np.maximum(x[Channel.NOISE] - pc.noise_tolerance, 0.0) / pc.noise_tolerance
-        P[Cause.NOISE, readers] += pc.noise_gain * excess + pc.soup_gain * x[Channel.SOUP]
+        follows = roles != Role.SILENT
+        P[Cause.NOISE, readers] += (pc.noise_gain * excess + pc.soup_gain * x[Channel.SOUP]) * follows
         if C[Channel.SALES] or C[Channel.SPAM]:
             self._read_ads(readers, x[Channel.SALES], x[Channel.SPAM])
         if C[Channel.FIGHT]:
@@ -459,7 +461,9 @@ class GroupModel(mesa.Model):
         vc = b.value
         idx = m.present_idx()
         if g.purpose_days and self.day >= g.purpose_days:
-            self.purpose *= vc.purpose_decay  # the event is over (004: temporary groups)
+            # the event is over: the reason to belong and to talk fades (004)
+            self.purpose *= vc.purpose_decay
+            m.interest[idx] *= vc.purpose_decay
         content = _half_sat(m.value_today[idx], vc.content_scale)
         social = _half_sat(m.social_today[idx], vc.social_scale) * (1 - vc.privatize * self.junk)
         ties = _half_sat(m.friends_present[idx].astype(float), vc.friends_scale)
