@@ -217,7 +217,7 @@ class PressureConfig:
     )  # fmt: skip  # hazard per unit pressure: per opening (immediate) or per day (slow)
     mute_rate: dict[str, float] = field(
         default_factory=lambda: {
-            "ads": 0.03, "noise": 0.06, "fight": 0.01, "rules": 0.02,
+            "ads": 0.01, "noise": 0.06, "fight": 0.01, "rules": 0.02,
             "low_value": 0.12, "friends_left": 0.0,
         }
     )  # fmt: skip

@@ -1,0 +1,226 @@
+"""Config validation: every kind of bad input gives one ConfigError naming the field,
+the value and what is allowed, before anything runs (design.md, "Config is typed")."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sim.cli as cli
+from sim.cli import compose
+from sim.config import GroupConfig, SimConfig
+from sim.validation import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def assert_one_error(err: ConfigError, field: str, value: str, allowed: tuple[str, ...]):
+    msg = str(err)
+    assert "\n" not in msg, msg
+    assert err.field == field, msg
+    assert value in str(err.value), msg
+    for word in (field, value, *allowed):
+        assert word in msg, f"{word!r} missing from {msg!r}"
+
+
+BAD_OVERRIDES = {
+    "negative rate": (
+        ["policy=money", "policy.tactics.red_packets.amount=-1"],
+        "policy.tactics.red_packets.amount",
+        "-1",
+        ("between", "0.01"),
+    ),
+    "negative group rate": (
+        ["group.spam_attraction=-0.5"],
+        "group.spam_attraction",
+        "-0.5",
+        ("between 0.0 and 100.0",),
+    ),
+    "share above 1": (
+        ["group.silent_share=1.5"],
+        "group.silent_share",
+        "1.5",
+        ("between 0.0 and 1.0",),
+    ),
+    "group above 500": (
+        ["group.initial_members=501"],
+        "group.initial_members",
+        "501",
+        ("between 2 and 500",),
+    ),
+    "unknown group preset": (
+        ["group=nope"],
+        "group",
+        "nope",
+        ("unknown group preset", "relationship", "learning"),
+    ),
+    "unknown policy preset": (
+        ["policy=nope"],
+        "policy",
+        "nope",
+        ("unknown policy preset", "feelings", "money", "hands_off"),
+    ),
+    "unknown tactic": (
+        ["+policy.tactics.bogus={}"],
+        "policy.tactics",
+        "bogus",
+        ("unknown tactic", "red_packets"),
+    ),
+    "unknown tactic without +": (
+        ["policy.tactics.bogus={}"],
+        "policy.tactics",
+        "bogus",
+        ("unknown key", "+policy.tactics.bogus"),
+    ),
+    "unknown tactic setting": (
+        ["policy=money", "+policy.tactics.red_packets.bogus=1"],
+        "policy.tactics.red_packets.bogus",
+        "1",
+        ("unknown setting", "amount", "shares"),
+    ),
+    "unknown setting": (
+        ["run.nope=1"],
+        "run",
+        "nope",
+        ("unknown setting", "days", "replicates"),
+    ),
+    "wrong type int": (["run.days=abc"], "run.days", "abc", ("must be of type int",)),
+    "wrong type float": (
+        ["group.silent_share=abc"],
+        "group.silent_share",
+        "abc",
+        ("must be of type float",),
+    ),
+    "float for int": (["run.days=1.5"], "run.days", "1.5", ("must be of type int",)),
+    "tactic setting wrong type": (
+        ["policy=money", "policy.tactics.red_packets.amount=lots"],
+        "policy.tactics.red_packets.amount",
+        "lots",
+        ("must be a number",),
+    ),
+    "malformed override": (["run.days=[1,2"], "run.days", "[1,2", ("malformed override",)),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_OVERRIDES))
+def test_bad_override_gives_one_config_error(case):
+    overrides, field, value, allowed = BAD_OVERRIDES[case]
+    with pytest.raises(ConfigError) as info:
+        compose(overrides)
+    assert_one_error(info.value, field, value, allowed)
+
+
+def test_hydra_error_is_chained_for_debugging():
+    with pytest.raises(ConfigError) as info:
+        compose(["group=nope"])
+    assert info.value.__cause__ is not None
+    assert "group_schema" not in str(info.value)  # internal schema is not a preset
+
+
+def test_good_config_composes():
+    cfg = compose(["group=learning", "policy=money", "seed=7", "run.days=30"])
+    assert isinstance(cfg, SimConfig)
+    assert (cfg.group.name, cfg.policy.name, cfg.seed, cfg.run.days) == ("learning", "money", 7, 30)
+    assert "red_packets" in cfg.policy.parsed
+
+
+def test_dataclasses_validate_without_hydra():
+    with pytest.raises(ConfigError) as info:
+        GroupConfig(initial_members=501)
+    assert_one_error(info.value, "group.initial_members", "501", ("500",))
+
+
+@pytest.fixture
+def config_copy(tmp_path, monkeypatch):
+    """A copy of configs/ that compose() reads instead of the real one."""
+    cfg_dir = tmp_path / "configs"
+    shutil.copytree(ROOT / "configs", cfg_dir)
+    monkeypatch.setattr(cli, "CONFIG_DIR", str(cfg_dir))
+    return cfg_dir
+
+
+def test_malformed_yaml_file(config_copy):
+    bad = config_copy / "group" / "broken.yaml"
+    bad.write_text("defaults: [group_schema, _self_]\nname: broken\ninitial_members: [1, 2\n")
+    with pytest.raises(ConfigError) as info:
+        compose(["group=broken"])
+    err = info.value
+    assert "\n" not in str(err)
+    assert err.field == str(bad)
+    assert "line" in str(err.value)
+    assert "must be valid YAML" in err.allowed
+
+
+def test_wrong_type_in_yaml_file(config_copy):
+    (config_copy / "group" / "typed.yaml").write_text(
+        "defaults: [group_schema, _self_]\nname: typed\ninitial_members: lots\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        compose(["group=typed"])
+    assert_one_error(info.value, "group.initial_members", "lots", ("must be of type int",))
+
+
+def test_impossible_value_in_yaml_file(config_copy):
+    path = config_copy / "group" / "relationship.yaml"
+    path.write_text(path.read_text().replace("silent_share: 0.2", "silent_share: 2.0"))
+    with pytest.raises(ConfigError) as info:
+        compose(["group=relationship"])
+    assert_one_error(info.value, "group.silent_share", "2.0", ("between 0.0 and 1.0",))
+
+
+# ---------------------------------------------------------------- the CLI, end to end
+
+
+def run_cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args, f"hydra.run.dir={tmp_path / 'run'}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def write_broken_group(tmp_path: Path) -> Path:
+    cfg_dir = tmp_path / "extra"
+    (cfg_dir / "group").mkdir(parents=True)
+    (cfg_dir / "group" / "broken.yaml").write_text("name: broken\ninitial_members: [1, 2\n")
+    return cfg_dir
+
+
+CLI_CASES = {
+    "unknown preset": (["group=nope"], ("group='nope'", "unknown group preset", "relationship")),
+    "group above 500": (
+        ["group.initial_members=501", "run.days=1"],
+        ("group.initial_members=501", "between 2 and 500"),
+    ),
+    "wrong type": (["run.days=abc"], ("run.days='abc'", "must be of type int")),
+    "malformed yaml": (
+        ["-cd", "{extra}", "group=broken"],
+        ("broken.yaml", "line", "must be valid YAML"),
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(CLI_CASES))
+def test_cli_reports_one_clean_error(case, tmp_path):
+    args, expected = CLI_CASES[case]
+    extra = write_broken_group(tmp_path)
+    proc = run_cli(*(a.format(extra=extra) for a in args), tmp_path=tmp_path)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    assert "Traceback" not in out, out
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) == 1, out
+    assert lines[0].startswith("config error: "), out
+    for word in expected:
+        assert word in lines[0], f"{word!r} missing from {lines[0]!r}"
+    assert not (tmp_path / "run" / "daily.parquet").exists()

@@ -1,0 +1,160 @@
+"""Each mechanism in isolation: its direction on a small group with fixed seeds."""
+
+import numpy as np
+
+from sim.feed import Channel
+from sim.roles import Role
+from tests.conftest import model, run_hours, summaries
+
+SMALL = ["group.initial_members=40", "group.founders=6", "group.spam_attraction=0"]
+SEEDS = range(8)
+
+
+def _msgs_after(m, hours):
+    before = m.today["msgs_members"]
+    run_hours(m, hours)
+    return m.today["msgs_members"] - before
+
+
+def test_red_packet_raises_messages_but_not_the_silent():
+    with_packet, without, silent_with, silent_without = [], [], [], []
+    for seed in SEEDS:
+        for send, msgs, silent in ((True, with_packet, silent_with), (False, without, silent_without)):
+            m = run_hours(model("policy=hands_off", *SMALL, seed=seed), 24 + 19)
+            if send:
+                m.send_packet(amount=20.0, shares=20)
+            msgs.append(_msgs_after(m, 4))  # hours 19-22 of day 1
+            grabbed = {g for pk in m.packets.open for g in pk.grabbers}
+            assert not any(m.members.role[g] == Role.SILENT for g in grabbed)
+            run_hours(m, 24)
+            silent.append(m.records[-1]["n_silent"] / m.records[-1]["members"])
+    assert np.mean(with_packet) > np.mean(without) + 2
+    assert np.mean(silent_with) >= np.mean(silent_without) - 0.02  # lurkers keep lurking (000)
+
+
+def test_ad_burst_in_a_good_group_causes_ad_exits_within_a_day():
+    exits = {True: 0, False: 0}
+    for seed in SEEDS:
+        for burst in (True, False):
+            m = run_hours(model("policy=feelings", *SMALL, seed=seed), 48 + 8)
+            assert m.quality > 0.5  # a good group
+            start = sum(r["exits_ads"] for r in m.records) + m.today["exits_ads"]
+            if burst:
+                m.spammers = 5
+            run_hours(m, 24)
+            exits[burst] += sum(r["exits_ads"] for r in m.records) + m.today["exits_ads"] - start
+    assert exits[True] > 0 and exits[False] == 0
+
+
+def _fight_exits(moderation):
+    total = 0
+    for seed in SEEDS:
+        extra = ["+policy.tactics.moderation={team_size: 3, latency_hours: 0.5}"] if moderation else []
+        m = run_hours(model("policy=hands_off", *SMALL, *extra, seed=seed), 24 + 9)
+        m.discussion.fight = 1.0  # a debate has just turned into a fight
+        run_hours(m, 72)
+        total += sum(r["exits_fight"] for r in m.records)
+    return total
+
+
+def test_unmoderated_fight_causes_more_fight_exits_than_a_moderated_one():
+    unmoderated, moderated = _fight_exits(False), _fight_exits(True)
+    assert unmoderated > 0
+    assert moderated < unmoderated / 2
+
+
+def test_imposed_strict_rules_cause_more_rule_exits_than_agreed_rules():
+    _, imposed = summaries(["policy=hands_off", "+policy.tactics.rules={strictness: 0.9, mode: imposed}"])
+    _, agreed = summaries(["policy=hands_off", "+policy.tactics.rules={strictness: 0.9, mode: agreed}"])
+    assert imposed["exits_rules"].sum() > agreed["exits_rules"].sum()
+    assert imposed["exits_rules"].sum() > 0
+
+
+def test_hands_off_lets_spam_grow():
+    kw = ["group.spam_attraction=1.0"]
+    off, _ = summaries(["policy=hands_off", *kw], replicates=3, days=40)
+    mod, _ = summaries(["policy=hands_off", *kw, "+policy.tactics.moderation={}"], replicates=3, days=40)
+    first = off[off["day"] < 5].groupby("replicate")["spammers"].mean()
+    later = off[off["day"].between(5, 9)].groupby("replicate")["spammers"].mean()
+    assert (later > first).all()
+    assert off["msgs_spam"].sum() > 5 * max(mod["msgs_spam"].sum(), 1)
+
+
+def test_red_packets_are_reciprocated_near_e9():
+    # E9: ~0.18 yuan sent back per yuan received; member packets are reciprocated
+    # too, so the member/operator ratio is 0.18 + 0.18^2 + ... ~ 0.22
+    _, s = summaries(["policy=money", "policy.tactics.rules.strictness=0"], replicates=6, days=30)
+    ratio = s["packet_return_ratio"].mean()
+    assert 0.1 < ratio < 0.35
+
+
+def test_paid_packets_crowd_out_interest():
+    base = ["policy=hands_off", "group.spam_attraction=0"]
+    paid, _ = summaries([*base, "+policy.tactics.red_packets={every_days: 1, shares: 30}"], days=60)
+    none, _ = summaries(base, days=60)
+    day = 59
+    assert (
+        paid[paid["day"] == day]["interest_mean"].mean()
+        < none[none["day"] == day]["interest_mean"].mean()
+    )
+
+
+def test_authoritative_thinker_draws_fewer_critic_posts():
+    hi, _ = summaries(["policy=hands_off", "group.authority=0.95"], days=30)
+    lo, _ = summaries(["policy=hands_off", "group.authority=0.0"], days=30)
+    assert hi["msgs_critic"].sum() < lo["msgs_critic"].sum()
+
+
+def test_chitchat_flood_pushes_members_to_mute():
+    noisy, _ = summaries(["policy=hands_off", "group.chitchat_share=1.0", "behaviour.attention.post.thinker=4"], days=30)
+    calm, _ = summaries(["policy=hands_off", "group.chitchat_share=0.0", "behaviour.attention.post.thinker=4"], days=30)
+    assert noisy["mutes"].sum() > calm["mutes"].sum()
+
+
+def test_trust_drives_purchases():
+    sell = "+policy.tactics.sales={per_day: 2}"
+    _, high = summaries(["policy=hands_off", sell, "group.trust_initial=0.9"], days=30)
+    _, low = summaries(["policy=hands_off", sell, "group.trust_initial=0.2"], days=30)
+    assert high["revenue_sales"].sum() > low["revenue_sales"].sum()
+
+
+def test_sunk_cost_keeps_low_value_members():
+    lv = ["policy=hands_off", "group=learning"]
+    _, paid = summaries([*lv, "group.entry_fee=100"], days=90)
+    _, free = summaries([*lv, "group.entry_fee=0"], days=90)
+    assert paid["exits_low_value"].sum() < free["exits_low_value"].sum()
+
+
+def test_friends_leaving_lowers_attachment():
+    m = model("policy=hands_off", *SMALL, seed=2)
+    slot = int(np.argmax(m.members.friends_present[: m.members.n]))
+    friends = [j for j in m.members.ties[slot] if m.members.present[j]]
+    before = m.members.friends_present[friends].copy()
+    from sim.hazards import Cause
+
+    m.remove_member(slot, Cause.LOW_VALUE)
+    assert (m.members.friends_present[friends] == before - 1).all()
+    assert (m.members.pressure[Cause.FRIENDS_LEFT, friends] > 0).all()
+
+
+def test_outreach_brings_silent_members_back():
+    extra = "+policy.tactics.outreach={per_week: 14, success: 1.0}"
+    with_, _ = summaries(["policy=hands_off", extra], days=30)
+    without, _ = summaries(["policy=hands_off"], days=30)
+    assert with_["unmutes"].sum() > 0 and without["unmutes"].sum() == 0
+
+
+def test_death_rule_and_lifespan():
+    m = model("policy=hands_off", "behaviour.attention.post.thinker=0", "behaviour.attention.post.critic=0",
+              "behaviour.attention.post.onlooker=0", "death.quiet_days=5", "run.days=30").run()
+    assert m.dead and m.lifespan_days == 0 and len(m.records) == 5
+
+
+def test_group_alive_at_horizon_is_censored():
+    _, s = summaries(["policy=feelings"], replicates=2, days=20)
+    assert s["censored"].all() and (s["lifespan_days"] == 20).all()
+
+
+def test_channels_only_grow():
+    m = run_hours(model("policy=money", seed=4), 24 * 5)
+    assert (m.C >= 0).all() and m.C[Channel.SALES] > 0
