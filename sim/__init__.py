@@ -1,0 +1,1 @@
+"""groupsim: agent-based simulation of WeChat group engagement under operator strategies."""

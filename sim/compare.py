@@ -71,8 +71,11 @@ def main(argv: list[str] | None = None, out_root: Path = Path("results/compare")
     out = out_root / f"{group}_{datetime.now():%Y-%m-%d_%H-%M-%S}"
     dailies, summaries = [], []
     for cfg in configs:
-        print(f"running {cfg.group.name} x {cfg.policy.name}: {cfg.run.replicates} seeds "
-              f"x {cfg.run.days} days ...", flush=True)
+        print(
+            f"running {cfg.group.name} x {cfg.policy.name}: {cfg.run.replicates} seeds "
+            f"x {cfg.run.days} days ...",
+            flush=True,
+        )
         daily, summary = run_point(cfg)
         dailies.append(daily)
         summaries.append(summary)
@@ -81,8 +84,10 @@ def main(argv: list[str] | None = None, out_root: Path = Path("results/compare")
     figure = activity_by_policy(daily, out / "activity.png", days=configs[0].run.days)
     table = comparison_table(summary)
     causes = [f"exits_{c}" for c in CAUSE_NAMES]
-    print(f"\n{configs[0].group.label}: {', '.join(policies)} on the same "
-          f"{configs[0].run.replicates} seeds, horizon {configs[0].run.days} days\n")
+    print(
+        f"\n{configs[0].group.label}: {', '.join(policies)} on the same "
+        f"{configs[0].run.replicates} seeds, horizon {configs[0].run.days} days\n"
+    )
     print(table.drop(columns=causes).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
     print("\nmean exits per run by cause:")
     exits = table.set_index("policy")[causes].rename(columns=lambda c: c[6:])

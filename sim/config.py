@@ -127,9 +127,7 @@ class AttentionConfig:
         self.read.validate("behaviour.attention.read", 1.0)
         self.post.validate("behaviour.attention.post", 20.0)
         check_range("behaviour.attention.activity_sigma", self.activity_sigma, 0.0, 3.0)
-        check_range(
-            "behaviour.attention.interest_recovery_days", self.interest_recovery_days, 1.0
-        )
+        check_range("behaviour.attention.interest_recovery_days", self.interest_recovery_days, 1.0)
 
 
 @dataclass
@@ -278,7 +276,8 @@ class ValueConfig:
             check_range(f"{p}.{name}", getattr(self, name), 0.01, 10_000.0)
         for name in (
             "smoothing", "low_value", "invite_threshold", "privatize", "purpose_decay",
-            "trust_gain", "reply_satisfaction", "reply_trust", "sales_trust_loss", "buy_rate", "demand_rate", "demand_threshold",
+            "trust_gain", "reply_satisfaction", "reply_trust", "sales_trust_loss", "buy_rate",
+            "demand_rate", "demand_threshold",
         ):  # fmt: skip
             check_range(f"{p}.{name}", getattr(self, name), 0.0, 1.0)
 

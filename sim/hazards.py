@@ -36,26 +36,37 @@ N_HAZARD_CAUSES = len(EXIT_CAUSES)
 
 
 def draw_outcomes(
-    rng: np.random.Generator, exit_h: np.ndarray, mute_h: np.ndarray
+    rng: np.random.Generator,
+    pressure: np.ndarray,
+    exit_rate: np.ndarray,
+    exit_scale: np.ndarray,
+    mute_rate: np.ndarray,
+    can_mute: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Draw who leaves (and why) and who mutes, from per-cause hazards.
+    """Draw who leaves (and why) and who mutes, from per-cause pressures.
+
+    Hazard of leaving for cause k is ``exit_rate[k] x pressure[k] x exit_scale``; of
+    muting ``mute_rate[k] x pressure[k]`` where ``can_mute``. Causes compete: P(leave)
+    = 1 - exp(-total hazard), and the cause is drawn in proportion to its hazard.
 
     Args:
         rng: the behaviour stream.
-        exit_h: exit hazards, shape (causes, members).
-        mute_h: mute hazards, same shape; zero for members who cannot mute.
+        pressure: shape (causes, members).
+        exit_rate: shape (causes,).
+        exit_scale: per member (role multiplier, retention).
+        mute_rate: shape (causes,).
+        can_mute: per member, False for those already silent.
 
     Returns:
-        (leave, cause, mute): a mask of leavers, the cause index of every member
-        (meaningful where ``leave``), and a mask of muters among those who stay.
+        (leave, cause, mute): a mask of leavers, the cause index of each leaver (in
+        the order of ``pressure``'s rows), and a mask of muters among those who stay.
     """
-    total_exit = exit_h.sum(axis=0)
+    total_exit = (exit_rate @ pressure) * exit_scale
     u = rng.random((2, total_exit.size))
     leave = u[0] < -np.expm1(-total_exit)
-    cause = np.zeros(total_exit.size, dtype=np.int64)
+    cause = np.zeros(0, dtype=np.int64)
     if leave.any():
-        cum = np.cumsum(exit_h[:, leave], axis=0)
-        pick = u[1, leave] * cum[-1]
-        cause[leave] = (cum < pick).sum(axis=0)
-    mute = ~leave & (u[1] < -np.expm1(-mute_h.sum(axis=0)))
+        cum = np.cumsum(exit_rate[:, None] * pressure[:, leave], axis=0)
+        cause = (cum < u[1, leave] * cum[-1]).sum(axis=0)
+    mute = ~leave & can_mute & (u[1] < -np.expm1(-(mute_rate @ pressure)))
     return leave, cause, mute

@@ -28,7 +28,7 @@ from sim.feed import N_CHANNELS, POST_KINDS, Channel
 from sim.hazards import CAUSE_NAMES, EXIT_CAUSES, IMMEDIATE, SLOW, Cause, draw_outcomes
 from sim.metrics import new_day
 from sim.packets import PacketBook
-from sim.population import MemberTable
+from sim.population import DAY_CHANNELS, MemberTable
 from sim.roles import ROLE_NAMES, Role
 from sim.tactics import build_tactics
 
@@ -71,6 +71,7 @@ class GroupModel(mesa.Model):
         self.junk = 0.0  # yesterday's share of messages that were noise or spam (004)
         self.active_share = 0.0  # yesterday's share of members who posted (002)
         self._noise_mark = 0.0  # noise channel total at the last daily record
+        self._msgs_by_role = np.zeros(4)  # today's member messages by role
         self.purpose = 1.0  # falls after an event group's event is over (004)
         self.discussion = Discussion(b.discussion, g.authority)
         self.packets = PacketBook()
@@ -89,6 +90,8 @@ class GroupModel(mesa.Model):
         self._exc_decay = math.exp(-LN2 / b.packets.excitement_half_life)
         self._spam_leave = 1.0 / (24 * b.spam.stay_days)
         self._holidays = frozenset(cfg.run.holidays)
+        self._exposure_weights = np.zeros((4, N_CHANNELS))  # Cause 0-3 x channel
+        self._set_exposure_weights()
         self._p_open = np.zeros(0)
         self._dirty = True  # roles or presence changed: refresh _p_open
 
@@ -146,7 +149,7 @@ class GroupModel(mesa.Model):
         mu = g.interest_mean + 0.5 * scr * (1.0 - g.interest_mean)
         m.role[idx] = Role.ONLOOKER if roles is None else roles  # newcomers lurk first (001)
         m.present[idx] = True
-        m.activity[idx] = rng.lognormal(-sigma**2 / 2, sigma, k)
+        m.activity[idx] = rng.lognormal(-(sigma**2) / 2, sigma, k)
         m.interest0[idx] = m.interest[idx] = rng.beta(6 * mu, 6 * (1 - mu), k)
         tr = g.trust_initial
         m.trust[idx] = rng.beta(6 * tr, 6 * (1 - tr), k) if 0 < tr < 1 else tr
@@ -155,6 +158,7 @@ class GroupModel(mesa.Model):
         m.joined_day[idx] = self.day
         m.inviter[idx] = inviters
         m.seen[:, idx] = self.C[:, None]
+        m.day_mark[:, idx] = self.C[DAY_CHANNELS, None]
         extra = rng.poisson(g.extra_ties, k)
         for slot, inv, n_extra in zip(idx, inviters, extra, strict=True):
             m.depth[slot] = 1 if inv < 0 else m.depth[inv] + 1
@@ -169,6 +173,15 @@ class GroupModel(mesa.Model):
         self.today["revenue_fees"] += g.entry_fee * k
         self._dirty = True
         return idx
+
+    def _set_exposure_weights(self) -> None:
+        """Pressure per unit of each channel read; spam hurts more in a good group (004)."""
+        pc, w = self.cfg.behaviour.pressures, self._exposure_weights
+        w[Cause.ADS, Channel.SPAM] = pc.spam_gain * self.quality
+        w[Cause.ADS, Channel.SALES] = pc.sales_gain  # x (1 - trust), see _read_sales
+        w[Cause.NOISE, Channel.SOUP] = pc.soup_gain
+        w[Cause.FIGHT, Channel.FIGHT] = pc.fight_gain
+        w[Cause.RULES, Channel.RULES] = pc.rules_gain
 
     # ------------------------------------------------------- operator interface
 
@@ -285,10 +298,8 @@ class GroupModel(mesa.Model):
         C[Channel.NOISE] += total * noise
         C[Channel.SOCIAL] += total * (1.0 - noise)
         self._substantive += by_role * (1.0 - noise)
-        t = self.today
-        t["msgs_members"] += total
-        for r, name in enumerate(ROLE_NAMES):
-            t[f"msgs_{name}"] += by_role[r]
+        self.today["msgs_members"] += total
+        self._msgs_by_role += by_role
 
     # ------------------------------------------------------------------ the tick
 
@@ -352,26 +363,23 @@ class GroupModel(mesa.Model):
     def _read_and_react(self, readers: np.ndarray) -> None:
         """Stage 2 for this hour's readers: take in the backlog, react, post."""
         cfg, m, rng, e = self.cfg, self.members, self.rng, self.effects
-        pc, vc, dc = cfg.behaviour.pressures, cfg.behaviour.value, cfg.behaviour.discussion
+        pc, dc = cfg.behaviour.pressures, cfg.behaviour.discussion
         C = self.C
         m.read_today[readers] = True
         x = C[:, None] - m.seen[:, readers]  # what each reader has not seen yet
         m.seen[:, readers] = C[:, None]
         roles = m.role[readers]
-        m.value_today[readers] += x[Channel.VALUE]
-        m.social_today[readers] += x[Channel.SOCIAL]
-        P = m.pressure
+        # pressures from what was read, one row per immediate cause (Cause 0-3):
+        # linear parts in one product, then the non-linear ones
+        inc = self._exposure_weights @ x
         # red dots: backlog of irrelevant messages beyond tolerance (004); soup (000).
-        # Muted members see no red-dot count, so only followers feel it (002, 004).
+        # Muted members see no red-dot count, so only followers feel noise (002, 004).
         excess = np.maximum(x[Channel.NOISE] - pc.noise_tolerance, 0.0) / pc.noise_tolerance
-        follows = roles != Role.SILENT
-        P[Cause.NOISE, readers] += (pc.noise_gain * excess + pc.soup_gain * x[Channel.SOUP]) * follows
-        if C[Channel.SALES] or C[Channel.SPAM]:
-            self._read_ads(readers, x[Channel.SALES], x[Channel.SPAM])
-        if C[Channel.FIGHT]:
-            P[Cause.FIGHT, readers] += pc.fight_gain * x[Channel.FIGHT]
-        if C[Channel.RULES]:
-            P[Cause.RULES, readers] += pc.rules_gain * x[Channel.RULES]
+        inc[Cause.NOISE] += pc.noise_gain * excess
+        inc[Cause.NOISE] *= roles != Role.SILENT
+        if C[Channel.SALES]:
+            self._read_sales(readers, x[Channel.SALES], inc)
+        m.pressure[:4, readers] += inc
         if self.packets.open:
             self.packets.grab(self, readers, roles)
 
@@ -383,7 +391,11 @@ class GroupModel(mesa.Model):
             * self.discussion.multiplier(roles, prompted)
             * ((1.0 + self.excitement) * (1.0 - e.chill) * (1.0 + e.contagion * self.active_share))
         )
-        counts = rng.poisson(lam)
+        # messages per opening: geometric with mean lam (bursty, overdispersed chat;
+        # assumption), drawn by inversion: one uniform per reader
+        with np.errstate(divide="ignore"):
+            counts = np.floor(np.log1p(-rng.random(lam.size)) / np.log(lam / (1.0 + lam)))
+        counts = counts.astype(np.int64)
         posted = counts > 0
         if posted.any():
             idx, cnt, r = readers[posted], counts[posted], roles[posted]
@@ -397,27 +409,22 @@ class GroupModel(mesa.Model):
                 self.set_role(onl[drawn], Role.CRITIC)
                 # a too-authoritative thinker leaves questions unanswered (003)
                 m.interest[onl] *= (1.0 - dc.qa_discourage * self.discussion.authority) ** ncnt
-            if e.reply_share:
+            if e.reply_share:  # talking with members (000, 002); felt in the daily update
                 heard = idx[rng.random(idx.size) < e.reply_share]
-                self.post("reply", heard.size)  # talking with members (000, 002)
-                m.satisfaction[heard] = np.minimum(1.0, m.satisfaction[heard] + vc.reply_satisfaction)
-                m.trust[heard] = np.minimum(1.0, m.trust[heard] + vc.reply_trust)
+                self.post("reply", heard.size)
+                m.replies[heard] += 1
         self._hazards(readers, slow=False)
 
-    def _read_ads(self, readers: np.ndarray, sales: np.ndarray, spam: np.ndarray) -> None:
-        """Ads annoy (more in a good group, 004; sales less with trust, 000); sales sell."""
+    def _read_sales(self, readers: np.ndarray, sales: np.ndarray, inc: np.ndarray) -> None:
+        """Sales posts annoy less where trust is high (000); trust drives purchases (000)."""
         m, pc, vc = self.members, self.cfg.behaviour.pressures, self.cfg.behaviour.value
         trust = m.trust[readers]
-        m.pressure[Cause.ADS, readers] += (
-            pc.spam_gain * spam * self.quality + pc.sales_gain * sales * (1.0 - trust)
-        )
-        if sales.any():
-            # trust drives purchases (000); each sales post read is one chance to buy
-            p_buy = -np.expm1(sales * np.log1p(-vc.buy_rate * trust**2))
-            buys = int((self.rng.random(readers.size) < p_buy).sum())
-            self.today["purchases"] += buys
-            self.today["revenue_sales"] += buys * self.cfg.group.price
-            m.trust[readers] = np.maximum(0.0, trust - vc.sales_trust_loss * sales)
+        inc[Cause.ADS] -= pc.sales_gain * sales * trust  # the linear part assumed trust 0
+        p_buy = -np.expm1(sales * np.log1p(-vc.buy_rate * trust**2))  # one chance per post
+        buys = int((self.rng.random(readers.size) < p_buy).sum())
+        self.today["purchases"] += buys
+        self.today["revenue_sales"] += buys * self.cfg.group.price
+        m.trust[readers] = np.maximum(0.0, trust - vc.sales_trust_loss * sales)
 
     def _fight_hour(self) -> None:
         e = self.effects
@@ -439,17 +446,21 @@ class GroupModel(mesa.Model):
             return
         m, pc = self.members, self.cfg.behaviour.pressures
         causes = SLOW if slow else IMMEDIATE
+        rows = slice(causes[0], causes[-1] + 1)  # the causes are contiguous rows
         roles = m.role[slots]
-        pressure = m.pressure[causes][:, slots]
-        exit_h = self._exit_rate[causes, None] * pressure * self._exit_role[roles]
+        pressure = m.pressure[rows, slots]
+        exit_scale = self._exit_role[roles]
         if slow:  # trust and sunk cost keep members through dull periods
-            keep = (1.0 - pc.trust_retention * m.trust[slots]) * (
-                1.0 - pc.sunk_retention * m.sunk[slots]
+            exit_scale = (
+                exit_scale
+                * (1.0 - pc.trust_retention * m.trust[slots])
+                * (1.0 - pc.sunk_retention * m.sunk[slots])
             )
-            exit_h *= keep
-        mute_h = self._mute_rate[causes, None] * pressure * (roles != Role.SILENT)
-        leave, cause, mute = draw_outcomes(self.rng, exit_h, mute_h)
-        for slot, c in zip(slots[leave], cause[leave], strict=True):
+        leave, cause, mute = draw_outcomes(
+            self.rng, pressure, self._exit_rate[rows], exit_scale,
+            self._mute_rate[rows], roles != Role.SILENT,
+        )  # fmt: skip
+        for slot, c in zip(slots[leave], cause, strict=True):
             self.remove_member(int(slot), Cause(int(causes[c])))
         self.set_role(slots[mute], Role.SILENT)
 
@@ -464,8 +475,9 @@ class GroupModel(mesa.Model):
             # the event is over: the reason to belong and to talk fades (004)
             self.purpose *= vc.purpose_decay
             m.interest[idx] *= vc.purpose_decay
-        content = _half_sat(m.value_today[idx], vc.content_scale)
-        social = _half_sat(m.social_today[idx], vc.social_scale) * (1 - vc.privatize * self.junk)
+        read = m.seen[DAY_CHANNELS][:, idx] - m.day_mark[:, idx]  # value and talk read today
+        content = _half_sat(read[0], vc.content_scale)
+        social = _half_sat(read[1], vc.social_scale) * (1 - vc.privatize * self.junk)
         ties = _half_sat(m.friends_present[idx].astype(float), vc.friends_scale)
         value = (
             g.base_value * self.purpose
@@ -473,8 +485,13 @@ class GroupModel(mesa.Model):
             + g.social_weight * social
             + g.tie_weight * ties
         )
+        heard = m.replies[idx]
         m.satisfaction[idx] += vc.smoothing * (value - m.satisfaction[idx])
-        m.trust[idx] = np.minimum(1.0, m.trust[idx] + vc.trust_gain * content)
+        m.satisfaction[idx] = np.minimum(1.0, m.satisfaction[idx] + vc.reply_satisfaction * heard)
+        m.trust[idx] = np.minimum(
+            1.0, m.trust[idx] + vc.trust_gain * content + vc.reply_trust * heard
+        )
+        m.replies[idx] = 0
         recover = 1.0 / b.attention.interest_recovery_days
         m.interest[idx] += recover * (m.interest0[idx] * self.purpose - m.interest[idx])
         low = np.maximum(vc.low_value - m.satisfaction[idx], 0.0) / vc.low_value
@@ -531,12 +548,17 @@ class GroupModel(mesa.Model):
         """Stage 4: close the day's record, check the death rule, reset counters."""
         m, t, d = self.members, self.today, self.cfg.death
         idx = m.present_idx()
-        roles = self.agents.groupby("role").count()  # Mesa's AgentSet does the counting
+        # role counts from the arrays; equal to Mesa's self.agents.groupby("role").count()
+        # (checked in tests/test_invariants.py) at a fraction of the cost
+        roles = np.bincount(m.role[idx], minlength=4)
         t["day"] = self.day
+        for r, name in enumerate(ROLE_NAMES):
+            t[f"msgs_{name}"] = int(self._msgs_by_role[r])
+        self._msgs_by_role[:] = 0.0
         t["members"] = self.n_members
         t["spammers"] = self.spammers
         for r, name in enumerate(ROLE_NAMES):
-            t[f"n_{name}"] = roles.get(Role(r), 0)
+            t[f"n_{name}"] = int(roles[r])
         t["readers"] = int(m.read_today[idx].sum())
         t["active_members"] = int(m.posted_today[idx].sum())
         t["exits_total"] = sum(t[f"exits_{c}"] for c in CAUSE_NAMES)
@@ -549,11 +571,12 @@ class GroupModel(mesa.Model):
 
         self.members_peak = max(self.members_peak, self.n_members)
         self.quality = t["satisfaction_mean"]
+        self._set_exposure_weights()
         self.junk = (t["msgs_spam"] + self.today_noise()) / max(t["msgs_total"], 1.0)
         self.active_share = t["active_members"] / max(self.n_members, 1)
         self._noise_mark = self.C[Channel.NOISE]
         m.read_today[:] = m.posted_today[:] = False
-        m.value_today[:] = m.social_today[:] = 0.0
+        m.day_mark[:, : m.n] = m.seen[DAY_CHANNELS, : m.n]
         self.today = new_day()
 
         quiet = t["msgs_members"] < d.min_member_messages

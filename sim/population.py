@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.feed import N_CHANNELS
+from sim.feed import N_CHANNELS, Channel
 from sim.hazards import Cause
+
+DAY_CHANNELS = [Channel.VALUE, Channel.SOCIAL]  # what a day's satisfaction is built from
 
 # name -> (dtype, fill) of every per-member array
 FIELDS: dict[str, tuple[type, float]] = {
@@ -32,10 +34,9 @@ FIELDS: dict[str, tuple[type, float]] = {
     "friends_present": (np.int32, 0),  # ties still in the group
     "exit_cause": (np.int8, -1),
     "exit_day": (np.int32, -1),
+    "replies": (np.int32, 0),  # operator replies to this member today (000, 002)
     "read_today": (np.bool_, False),
     "posted_today": (np.bool_, False),
-    "value_today": (np.float64, 0.0),  # operator content value read today
-    "social_today": (np.float64, 0.0),  # members' substantive messages read today
 }
 
 
@@ -48,6 +49,9 @@ class MemberTable:
         for name, (dtype, fill) in FIELDS.items():
             setattr(self, name, np.full(capacity, fill, dtype=dtype))
         self.seen = np.zeros((N_CHANNELS, capacity))  # channel totals at last opening
+        # ``seen`` of the DAY_CHANNELS at the start of the day: what was read today is
+        # the difference, with no per-reading bookkeeping
+        self.day_mark = np.zeros((len(DAY_CHANNELS), capacity))
         self.pressure = np.zeros((len(Cause) - 1, capacity))  # per cause, purge excluded
         self.ties: list[list[int]] = []  # acquaintances, incl. inviter and invitees
 
@@ -61,7 +65,7 @@ class MemberTable:
             new = np.full(cap, fill, dtype=dtype)
             new[: self.n] = getattr(self, name)[: self.n]
             setattr(self, name, new)
-        for name in ("seen", "pressure"):
+        for name in ("seen", "pressure", "day_mark"):
             old = getattr(self, name)
             new = np.zeros((old.shape[0], cap))
             new[:, : self.n] = old[:, : self.n]

@@ -13,9 +13,7 @@ class ConfigError(ValueError):
         super().__init__(f"{field}={value!r} is not allowed: {allowed}")
 
 
-def check_range(
-    field: str, value: float, lo: float | None = None, hi: float | None = None
-) -> None:
+def check_range(field: str, value: float, lo: float | None = None, hi: float | None = None) -> None:
     """Raise ConfigError unless ``lo <= value <= hi`` (either bound may be open)."""
     bad = not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value)
     bad = bad or (lo is not None and value < lo) or (hi is not None and value > hi)

@@ -21,8 +21,15 @@ def test_single_point_cli_writes_tables_and_is_reproducible(tmp_path):
     outs = []
     for name in ("a", "b"):
         out = tmp_path / name
-        args = ["sim", "group=learning", "policy=money", "seed=7", "run.days=20",
-                "run.replicates=2", f"hydra.run.dir={out}"]
+        args = [
+            "sim",
+            "group=learning",
+            "policy=money",
+            "seed=7",
+            "run.days=20",
+            "run.replicates=2",
+            f"hydra.run.dir={out}",
+        ]
         res = run(args, ROOT)
         assert res.returncode == 0, res.stderr
         assert "lifespan_days" in res.stdout

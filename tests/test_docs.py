@@ -79,10 +79,21 @@ def _all_params() -> tuple[list[Param], set[str]]:
 LEAVES, NODES = _all_params()
 
 
+def code_spans(markdown: str) -> set[str]:
+    """Inline code spans of a markdown text (fenced blocks skipped, whitespace collapsed)."""
+    text = re.sub(r"^```.*?^```[^\n]*$", "", markdown, flags=re.S | re.M)
+    return {" ".join(s.split()) for s in re.findall(r"`([^`]+)`", text)}
+
+
 @pytest.fixture(scope="module")
 def spans() -> set[str]:
     assert DOC.exists(), f"{DOC} is missing"
-    return set(re.findall(r"`([^`\n]+)`", DOC.read_text(encoding="utf-8")))
+    return code_spans(DOC.read_text(encoding="utf-8"))
+
+
+def test_code_spans():
+    text = "a `run.days` b `x\ny` c\n```bash\npython -m sim `run.bogus`\n```\n`seed`"
+    assert code_spans(text) == {"run.days", "x y", "seed"}
 
 
 def test_walk_finds_the_parameters():

@@ -17,8 +17,13 @@ def test_long_run_invariants(policy):
     np.testing.assert_array_equal(d["members"], d["joins"].cumsum() - d["exits_total"].cumsum())
     assert (d[[f"n_{r}" for r in ROLE_NAMES]].sum(axis=1) == d["members"]).all()
     assert (d["members"] + d["spammers"] <= MAX_GROUP_SIZE).all()
-    # the Mesa agents are exactly the members present
+    # the Mesa agents are exactly the members present, and agree on roles
     assert len(m.agents) == m.n_members == m.members.count()
+    by_role = m.agents.groupby("role").count()
+    last = m.records[-1]
+    assert {r.name.lower(): n for r, n in by_role.items()} == {
+        r: last[f"n_{r}"] for r in ROLE_NAMES if last[f"n_{r}"]
+    }
     assert set(m.agents_by_slot) == set(m.members.present_idx().tolist())
     assert set(COUNTERS) <= set(d.columns)
 

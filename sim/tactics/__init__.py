@@ -74,7 +74,9 @@ def parse_tactics(raw: dict[str, Any] | None) -> dict[str, Any]:
         known = {f.name for f in dataclasses.fields(cls)}
         for key in settings:
             if key not in known:
-                raise ConfigError(f"{field}.{key}", settings[key], f"unknown setting; one of {sorted(known)}")
+                raise ConfigError(
+                    f"{field}.{key}", settings[key], f"unknown setting; one of {sorted(known)}"
+                )
         parsed[name] = cls(**settings)
     return parsed
 
