@@ -75,30 +75,32 @@ class GroupConfig:
     silent_share: float = 0.2  # initial share who muted at once [0-1] (assumption; 003 >50% later)
     extra_ties: float = 3.0  # mean acquaintances besides inviter/invitees [ties] (000)
     base_value: float = 0.35  # daily value of belonging, content aside [0-1] (003)
-    content_weight: float = 0.25  # weight of operator content in daily value [0-1] (003)
+    content_weight: float = 0.2  # weight of operator content in daily value [0-1] (003)
     social_weight: float = 0.3  # weight of members' discussion in daily value [0-1] (003)
-    tie_weight: float = 0.25  # weight of friends present in daily value [0-1] (000, 003)
-    chitchat_share: float = 0.45  # share of member posts that are chit-chat [0-1] (004)
+    tie_weight: float = 0.3  # weight of friends present in daily value [0-1] (000, 003)
+    chitchat_share: float = 0.5  # share of member posts that are chit-chat [0-1] (004)
     interest_mean: float = 0.6  # mean intrinsic interest of a new member [0-1] (assumption)
     trust_initial: float = 0.5  # mean initial trust in the group/operator [0-1] (000)
     authority: float = 0.3  # how unassailable thinkers are [0-1] (003)
-    spam_attraction: float = 0.3  # spammer join attempts per day while QR is open [1/day] (004)
+    spam_attraction: float = 0.05  # spammer join attempts per day while QR is open [1/day] (004)
     entry_fee: float = 0.0  # paid to join [yuan] (004: paid groups, sunk cost)
     purpose_days: int = 0  # event groups: days until the event is over; 0 = lasting (004)
     price: float = 50.0  # revenue per purchase [yuan] (assumption)
-    invite_rate: float = 0.3  # friends a satisfied newcomer invites [persons] (E3)
+    invite_rate: float = 0.6  # friends a satisfied newcomer invites [persons] (E3)
 
     def __post_init__(self):
         g = "group"
         check_range(f"{g}.initial_members", self.initial_members, 2, MAX_GROUP_SIZE)
         check_range(f"{g}.founders", self.founders, 1, self.initial_members)
-        check_range(f"{g}.thinkers", self.thinkers, 0, self.initial_members)
+        check_range(f"{g}.thinkers", self.thinkers, 0, self.founders)  # thinkers are founders
         check_range(f"{g}.critics", self.critics, 0, self.initial_members - self.thinkers)
         for name in (
             "silent_share", "base_value", "content_weight", "social_weight", "tie_weight",
             "chitchat_share", "interest_mean", "trust_initial", "authority",
         ):  # fmt: skip
             check_range(f"{g}.{name}", getattr(self, name), 0.0, 1.0)
+        for name in ("interest_mean", "trust_initial"):  # beta-distributed: open interval
+            check_range(f"{g}.{name}", getattr(self, name), 0.01, 0.99)
         check_range(f"{g}.extra_ties", self.extra_ties, 0.0, 50.0)
         check_range(f"{g}.spam_attraction", self.spam_attraction, 0.0, 100.0)
         check_range(f"{g}.entry_fee", self.entry_fee, 0.0)
@@ -160,6 +162,7 @@ class DiscussionConfig:
         ):  # fmt: skip
             check_range(f"{p}.{name}", getattr(self, name), 0.0, 100.0)
         check_range(f"{p}.fight_growth", self.fight_growth, 1.0, 10.0)
+        check_range(f"{p}.heat_cap", self.heat_cap, 0.1, 100.0)
 
 
 @dataclass
@@ -280,6 +283,9 @@ class ValueConfig:
             "demand_rate", "demand_threshold",
         ):  # fmt: skip
             check_range(f"{p}.{name}", getattr(self, name), 0.0, 1.0)
+        check_range(f"{p}.low_value", self.low_value, 0.01, 1.0)
+        check_range(f"{p}.invite_threshold", self.invite_threshold, 0.0, 0.99)
+        check_range(f"{p}.demand_threshold", self.demand_threshold, 0.0, 0.99)
 
 
 @dataclass

@@ -72,6 +72,7 @@ class GroupModel(mesa.Model):
         self.active_share = 0.0  # yesterday's share of members who posted (002)
         self._noise_mark = 0.0  # noise channel total at the last daily record
         self._msgs_by_role = np.zeros(4)  # today's member messages by role
+        self._substantive = np.zeros(4)  # this hour's substantive member posts by role
         self.purpose = 1.0  # falls after an event group's event is over (004)
         self.discussion = Discussion(b.discussion, g.authority)
         self.packets = PacketBook()

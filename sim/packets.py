@@ -65,8 +65,8 @@ class PacketBook:
         for pk in self.open:
             if pk.left == 0 or eligible.size == 0:
                 continue
-            cand = eligible[~np.isin(eligible, pk.grabbers)]
-            cand = cand[model.rng.random(cand.size) < cfg.grab][: pk.left]
+            cand = model.rng.permutation(eligible[~np.isin(eligible, pk.grabbers)])
+            cand = cand[model.rng.random(cand.size) < cfg.grab][: pk.left]  # first come
             cand = cand[cand != pk.sender]
             if cand.size == 0:
                 continue
