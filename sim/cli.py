@@ -170,6 +170,8 @@ def _hydra_main(cfg: DictConfig) -> None:
     except COMPOSE_ERRORS as err:  # inside the job: exit here, before Hydra reports it
         raise SystemExit(f"config error: {_one_line(err)}") from None
     out = Path(HydraConfig.get().runtime.output_dir)
+    # Hydra logs at INFO; Mesa logs every step at INFO, which floods the job log
+    logging.getLogger("MESA").setLevel(logging.WARNING)
     daily, summary = run_point(sim_cfg)
     write_point(out, daily, summary)
     print(format_summary(summary))
