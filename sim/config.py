@@ -149,7 +149,7 @@ class DiscussionConfig:
     fight_rate: float = 0.02  # fight hazard per unit heat above threshold [1/h] (003)
     fight_growth: float = 1.3  # intensity multiplier per unmoderated hour (003: escalates)
     fight_burnout: float = 0.08  # P(fight dies down by itself) per hour (assumption)
-    fight_posts: float = 0.5  # extra posts per reader per unit intensity, debaters (003)
+    fight_posts: float = 0.5  # posting-rate boost per unit fight intensity, debaters (003)
 
     def __post_init__(self):
         p = "behaviour.discussion"
@@ -264,7 +264,7 @@ class ValueConfig:
     low_value: float = 0.35  # satisfaction below which low-value pressure starts [0-1]
     invite_threshold: float = 0.45  # satisfaction above which members invite friends (E3)
     privatize: float = 0.5  # social value lost per unit junk share (004: private friending)
-    purpose_decay: float = 0.5  # daily decay of value and interest after the event (004)
+    purpose_decay: float = 0.5  # share of value and interest kept each day after the event (004)
     trust_gain: float = 0.005  # trust gained per day of full value read (000, 003)
     reply_satisfaction: float = 0.03  # satisfaction a member gains when the operator replies
     reply_trust: float = 0.01  # trust a member gains when the operator replies (000)

@@ -14,7 +14,7 @@ P = "policy.tactics.conversation"
 class ConversationConfig:
     """Settings of operator replies."""
 
-    reply_share: float = 0.2  # share of member posts the operator answers (002: dialogue)
+    reply_share: float = 0.2  # P(the operator answers a member who posted this hour) (002)
 
     def __post_init__(self):
         check_range(f"{P}.reply_share", self.reply_share, 0.0, 1.0)
