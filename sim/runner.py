@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -24,16 +27,44 @@ def replicate_seed(base: int, replicate: int) -> int:
     return int(np.random.SeedSequence([base, replicate]).generate_state(1, np.uint64)[0] >> 1)
 
 
+def point_id(cfg: SimConfig) -> str:
+    """Hash of the resolved configuration, without ``run.replicates``.
+
+    Two configurations that differ in any setting get different ids, so a changed
+    setting reruns; the number of replicates is left out so that replicate ``r`` of a
+    point keeps its id (and seed) when more replicates are asked for.
+    """
+    settings = dataclasses.asdict(cfg)
+    del settings["run"]["replicates"]
+    text = json.dumps(settings, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def run_id(point: str, replicate: int) -> str:
+    """Id of one run: its point id and replicate index, e.g. ``3fa2c1d09b7e-r4``."""
+    return f"{point}-r{replicate}"
+
+
 def run_one(cfg: SimConfig, replicate: int = 0) -> tuple[pd.DataFrame, dict]:
-    """Run one replicate; return its daily table and summary row."""
+    """Run one replicate; return its daily table and summary row.
+
+    Both carry ``run_id``, ``point``, ``group``, ``policy`` and ``replicate`` first, so a
+    daily row joins to its summary row on ``run_id``.
+    """
     seed = replicate_seed(cfg.seed, replicate)
     model = GroupModel(cfg, seed=seed).run()
     daily = daily_frame(model)
-    row = {"group": cfg.group.name, "policy": cfg.policy.name, "replicate": replicate}
-    row |= summary_row(model, daily)
-    daily.insert(0, "replicate", replicate)
-    daily.insert(0, "policy", cfg.policy.name)
-    daily.insert(0, "group", cfg.group.name)
+    point = point_id(cfg)
+    keys = {
+        "run_id": run_id(point, replicate),
+        "point": point,
+        "group": cfg.group.name,
+        "policy": cfg.policy.name,
+        "replicate": replicate,
+    }
+    row = keys | summary_row(model, daily)
+    for i, (k, v) in enumerate(keys.items()):
+        daily.insert(i, k, v)
     return daily, row
 
 
