@@ -29,11 +29,17 @@ class Discussion:
         )
         self.fight_sens = np.array([cfg.fight_posts, cfg.fight_posts, 0.1 * cfg.fight_posts, 0])
 
-    def multiplier(self, roles: np.ndarray, prompted: np.ndarray) -> np.ndarray:
-        """Posting multiplier for readers given the current debate and prompts they read."""
-        heat = self.heat + self.cfg.prompt_heat * prompted
-        felt = heat / (1.0 + heat / self.cfg.heat_cap)  # attention saturates (assumption)
-        return 1.0 + self.heat_sens[roles] * felt + self.fight_sens[roles] * self.fight
+    def _felt(self, heat: float) -> float:
+        return heat / (1.0 + heat / self.cfg.heat_cap)  # attention saturates (assumption)
+
+    def by_role(self) -> np.ndarray:
+        """Posting multiplier per role from the current debate and fight."""
+        return 1.0 + self.heat_sens * self._felt(self.heat) + self.fight_sens * self.fight
+
+    def prompt_boost(self) -> np.ndarray:
+        """Extra posting multiplier per role for a reader who read a discussion prompt."""
+        felt = self._felt(self.heat + self.cfg.prompt_heat) - self._felt(self.heat)
+        return self.heat_sens * felt
 
     def after_posts(self, substantive_by_role: np.ndarray) -> None:
         """Update heat from this hour's substantive posts by role."""

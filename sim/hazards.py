@@ -38,35 +38,45 @@ N_HAZARD_CAUSES = len(EXIT_CAUSES)
 def draw_outcomes(
     rng: np.random.Generator,
     pressure: np.ndarray,
-    exit_rate: np.ndarray,
+    rates: np.ndarray,
     exit_scale: np.ndarray,
-    mute_rate: np.ndarray,
     can_mute: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Draw who leaves (and why) and who mutes, from per-cause pressures.
 
-    Hazard of leaving for cause k is ``exit_rate[k] x pressure[k] x exit_scale``; of
-    muting ``mute_rate[k] x pressure[k]`` where ``can_mute``. Causes compete: P(leave)
-    = 1 - exp(-total hazard), and the cause is drawn in proportion to its hazard.
+    Hazard of leaving for cause k is ``rates[0, k] x pressure[k] x exit_scale``; of
+    muting ``rates[1, k] x pressure[k]`` where ``can_mute``. Causes compete: P(leave)
+    = 1 - exp(-total exit hazard), and the cause is drawn in proportion to its hazard.
+    A member who stays mutes with P = 1 - exp(-total mute hazard).
+
+    One uniform ``u`` per member decides all three, which is exact: given ``u < p``
+    (leave), ``u / p`` is uniform and picks the cause; given ``u >= p`` (stay),
+    ``(u - p) / (1 - p)`` is uniform, and it falls below the mute probability exactly
+    when ``u < 1 - exp(-(exit + mute hazard))``.
 
     Args:
         rng: the behaviour stream.
         pressure: shape (causes, members).
-        exit_rate: shape (causes,).
+        rates: shape (2, causes): exit rates, then mute rates.
         exit_scale: per member (role multiplier, retention).
-        mute_rate: shape (causes,).
         can_mute: per member, False for those already silent.
 
     Returns:
         (leave, cause, mute): a mask of leavers, the cause index of each leaver (in
         the order of ``pressure``'s rows), and a mask of muters among those who stay.
     """
-    total_exit = (exit_rate @ pressure) * exit_scale
-    u = rng.random((2, total_exit.size))
-    leave = u[0] < -np.expm1(-total_exit)
-    cause = np.zeros(0, dtype=np.int64)
+    h = rates @ pressure
+    h[0] *= exit_scale
+    h[1] *= can_mute
+    u = rng.random(h.shape[1])
+    p_leave = -np.expm1(-h[0])
+    leave = u < p_leave
+    cause = _NO_CAUSE
     if leave.any():
-        cum = np.cumsum(exit_rate[:, None] * pressure[:, leave], axis=0)
-        cause = (cum < u[1, leave] * cum[-1]).sum(axis=0)
-    mute = ~leave & can_mute & (u[1] < -np.expm1(-(mute_rate @ pressure)))
+        cum = np.cumsum(rates[0][:, None] * pressure[:, leave], axis=0)
+        cause = (cum < (u[leave] / p_leave[leave]) * cum[-1]).sum(axis=0)
+    mute = ~leave & (u < -np.expm1(-(h[0] + h[1])))
     return leave, cause, mute
+
+
+_NO_CAUSE = np.zeros(0, dtype=np.int64)

@@ -84,8 +84,12 @@ class GroupModel(mesa.Model):
         self._exit_role = b.pressures.exit_role.array()
         self._rhythm = np.asarray(b.attention.rhythm, dtype=float)
         pc = b.pressures
-        self._exit_rate = np.array([pc.exit_rate[c] for c in EXIT_CAUSES])
-        self._mute_rate = np.array([pc.mute_rate[c] for c in EXIT_CAUSES])
+        # (exit, mute) rates per cause: immediate causes (rows 0-3), then slow ones
+        rates = np.array([[r[c] for c in EXIT_CAUSES] for r in (pc.exit_rate, pc.mute_rate)])
+        self._rates_now = np.ascontiguousarray(rates[:, IMMEDIATE])
+        self._rates_slow = np.ascontiguousarray(rates[:, SLOW])
+        self._noise_tol = pc.noise_tolerance
+        self._noise_k = pc.noise_gain / pc.noise_tolerance
         half = [pc.half_life_hours.get(c, math.inf) for c in EXIT_CAUSES]
         self._decay = np.array([math.exp(-LN2 / h) for h in half])  # low_value: not decayed
         self._exc_decay = math.exp(-LN2 / b.packets.excitement_half_life)
@@ -282,17 +286,23 @@ class GroupModel(mesa.Model):
         self.members.role[slots] = role
         self._dirty = True
 
-    def member_posts(self, slots: np.ndarray, counts: np.ndarray, noise: float | None) -> None:
-        """Members post ``counts`` messages; ``noise`` is the chit-chat share (None: usual)."""
+    def member_posts(
+        self, slots: np.ndarray, counts: np.ndarray, noise: float | None, roles=None
+    ) -> None:
+        """Members post ``counts`` messages; ``noise`` is the chit-chat share (None: usual).
+
+        ``roles`` of ``slots``, if the caller already has them.
+        """
         if slots.size == 0:
             return
         m, C = self.members, self.C
         if noise is None:  # rules suppress chit-chat; packet buzz turns talk into banter
             base = self.cfg.group.chitchat_share * (1.0 - self.effects.chit_suppress)
             noise = base + (1.0 - base) * self.excitement / (1.0 + self.excitement)
-        total = float(counts.sum())
-        by_role = np.bincount(m.role[slots], weights=counts, minlength=4)
-        m.messages[slots] += counts.astype(np.int64)
+        roles = m.role[slots] if roles is None else roles
+        by_role = np.bincount(roles, weights=counts, minlength=4)
+        total = float(by_role.sum())
+        m.messages[slots] += counts.astype(np.int64, copy=False)
         m.last_post_day[slots] = self.day
         m.posted_today[slots] = True
         C[Channel.MESSAGES] += total
@@ -353,7 +363,7 @@ class GroupModel(mesa.Model):
             self._dirty = False
         m.pressure[:, :n] *= self._decay[:, None]
         self.excitement *= self._exc_decay
-        self._substantive = np.zeros(4)
+        self._substantive[:] = 0.0
         readers = np.flatnonzero(self.rng.random(n) < self._p_open * self._rhythm[self.hour])
         if readers.size:
             self._read_and_react(readers)
@@ -363,63 +373,64 @@ class GroupModel(mesa.Model):
 
     def _read_and_react(self, readers: np.ndarray) -> None:
         """Stage 2 for this hour's readers: take in the backlog, react, post."""
-        cfg, m, rng, e = self.cfg, self.members, self.rng, self.effects
-        pc, dc = cfg.behaviour.pressures, cfg.behaviour.discussion
-        C = self.C
+        m, rng, e, C = self.members, self.rng, self.effects, self.C
         m.read_today[readers] = True
-        x = C[:, None] - m.seen[:, readers]  # what each reader has not seen yet
+        x = C[:, None] - m.seen.take(readers, axis=1)  # what each reader has not seen yet
         m.seen[:, readers] = C[:, None]
-        roles = m.role[readers]
+        roles = m.role.take(readers)
+        follows = roles != Role.SILENT
         # pressures from what was read, one row per immediate cause (Cause 0-3):
         # linear parts in one product, then the non-linear ones
         inc = self._exposure_weights @ x
         # red dots: backlog of irrelevant messages beyond tolerance (004); soup (000).
         # Muted members see no red-dot count, so only followers feel noise (002, 004).
-        excess = np.maximum(x[Channel.NOISE] - pc.noise_tolerance, 0.0) / pc.noise_tolerance
-        inc[Cause.NOISE] += pc.noise_gain * excess
-        inc[Cause.NOISE] *= roles != Role.SILENT
+        inc[Cause.NOISE] += np.maximum(x[Channel.NOISE] - self._noise_tol, 0.0) * self._noise_k
+        inc[Cause.NOISE] *= follows
         if C[Channel.SALES]:
             self._read_sales(readers, x[Channel.SALES], inc)
-        m.pressure[:4, readers] += inc
+        pressure = m.pressure[:4].take(readers, axis=1) + inc
+        m.pressure[:4, readers] = pressure
         if self.packets.open:
             self.packets.grab(self, readers, roles)
 
+        # posting rate: role x debate, the group's mood, then the member's own traits
+        mood = (1.0 + self.excitement) * (1.0 - e.chill) * (1.0 + e.contagion * self.active_share)
+        lam = (self._post * self.discussion.by_role() * mood)[roles]
         prompted = x[Channel.PROMPT] > 0
-        lam = (
-            self._post[roles]
-            * m.activity[readers]
-            * m.interest[readers]
-            * self.discussion.multiplier(roles, prompted)
-            * ((1.0 + self.excitement) * (1.0 - e.chill) * (1.0 + e.contagion * self.active_share))
-        )
+        if prompted.any():
+            lam += (self._post * self.discussion.prompt_boost() * mood)[roles] * prompted
+        lam *= m.activity.take(readers) * m.interest.take(readers)
         # messages per opening: geometric with mean lam (bursty, overdispersed chat;
-        # assumption), drawn by inversion: one uniform per reader
-        with np.errstate(divide="ignore"):
-            counts = np.floor(np.log1p(-rng.random(lam.size)) / np.log(lam / (1.0 + lam)))
-        counts = counts.astype(np.int64)
+        # assumption), drawn by inversion: one uniform per reader. (The 1e-300 keeps
+        # log() finite where lam = 0 and changes no other value.)
+        q = (lam + 1e-300) / (1.0 + lam)
+        counts = (np.log1p(-rng.random(lam.size)) / np.log(q)).astype(np.int64)
         posted = counts > 0
         if posted.any():
-            idx, cnt, r = readers[posted], counts[posted], roles[posted]
-            self.member_posts(idx, cnt, noise=None)
-            debate = (self.discussion.heat > 1.0) | prompted[posted]
-            onl = idx[(r == Role.ONLOOKER) & debate]
-            if onl.size:
-                ncnt = cnt[(r == Role.ONLOOKER) & debate]
-                # drawn into discussion: the onlooker starts to speak as a critic (003)
-                drawn = rng.random(onl.size) < -np.expm1(ncnt * math.log1p(-dc.draw_in))
-                self.set_role(onl[drawn], Role.CRITIC)
-                # a too-authoritative thinker leaves questions unanswered (003)
-                m.interest[onl] *= (1.0 - dc.qa_discourage * self.discussion.authority) ** ncnt
-            if e.reply_share:  # talking with members (000, 002); felt in the daily update
-                heard = idx[rng.random(idx.size) < e.reply_share]
-                self.post("reply", heard.size)
-                m.replies[heard] += 1
-        self._hazards(readers, slow=False)
+            self._posted(readers[posted], counts[posted], roles[posted], prompted[posted])
+        self._hazards(readers, roles, pressure, self._rates_now, self._exit_role[roles], follows)
+
+    def _posted(self, idx: np.ndarray, cnt: np.ndarray, r: np.ndarray, prompted) -> None:
+        """Readers who posted: count it; onlookers in a debate may be drawn in (003)."""
+        m, e, dc = self.members, self.effects, self.cfg.behaviour.discussion
+        self.member_posts(idx, cnt, noise=None, roles=r)
+        drawn_in = (r == Role.ONLOOKER) & ((self.discussion.heat > 1.0) | prompted)
+        if drawn_in.any():
+            onl, ncnt = idx[drawn_in], cnt[drawn_in]
+            # drawn into discussion: the onlooker starts to speak as a critic (003)
+            drawn = self.rng.random(onl.size) < -np.expm1(ncnt * math.log1p(-dc.draw_in))
+            self.set_role(onl[drawn], Role.CRITIC)
+            # a too-authoritative thinker leaves questions unanswered (003)
+            m.interest[onl] *= (1.0 - dc.qa_discourage * self.discussion.authority) ** ncnt
+        if e.reply_share:  # talking with members (000, 002); felt in the daily update
+            heard = idx[self.rng.random(idx.size) < e.reply_share]
+            self.post("reply", heard.size)
+            m.replies[heard] += 1
 
     def _read_sales(self, readers: np.ndarray, sales: np.ndarray, inc: np.ndarray) -> None:
         """Sales posts annoy less where trust is high (000); trust drives purchases (000)."""
         m, pc, vc = self.members, self.cfg.behaviour.pressures, self.cfg.behaviour.value
-        trust = m.trust[readers]
+        trust = m.trust.take(readers)
         inc[Cause.ADS] -= pc.sales_gain * sales * trust  # the linear part assumed trust 0
         p_buy = -np.expm1(sales * np.log1p(-vc.buy_rate * trust**2))  # one chance per post
         buys = int((self.rng.random(readers.size) < p_buy).sum())
@@ -437,40 +448,26 @@ class GroupModel(mesa.Model):
             self.today["fights_defused"] += 1
         self.C[Channel.FIGHT] += self.discussion.fight
 
-    def _hazards(self, slots: np.ndarray, slow: bool) -> None:
-        """Competing exit and mute hazards for ``slots`` (sim.hazards).
+    def _hazards(self, slots, roles, pressure, rates, exit_scale, can_mute) -> None:
+        """Competing exit and mute hazards (sim.hazards) for members ``slots``.
 
-        ``slow=False``: the immediate causes a reader feels on opening the group;
-        ``slow=True``: the daily causes (low value, friends left).
+        Called with the immediate causes (rows 0-3) for this hour's readers, and with
+        the slow causes (low value, friends left) for everyone once a day.
         """
-        if slots.size == 0:
-            return
-        m, pc = self.members, self.cfg.behaviour.pressures
-        causes = SLOW if slow else IMMEDIATE
-        rows = slice(causes[0], causes[-1] + 1)  # the causes are contiguous rows
-        roles = m.role[slots]
-        pressure = m.pressure[rows, slots]
-        exit_scale = self._exit_role[roles]
-        if slow:  # trust and sunk cost keep members through dull periods
-            exit_scale = (
-                exit_scale
-                * (1.0 - pc.trust_retention * m.trust[slots])
-                * (1.0 - pc.sunk_retention * m.sunk[slots])
-            )
-        leave, cause, mute = draw_outcomes(
-            self.rng, pressure, self._exit_rate[rows], exit_scale,
-            self._mute_rate[rows], roles != Role.SILENT,
-        )  # fmt: skip
-        for slot, c in zip(slots[leave], cause, strict=True):
-            self.remove_member(int(slot), Cause(int(causes[c])))
-        self.set_role(slots[mute], Role.SILENT)
+        leave, cause, mute = draw_outcomes(self.rng, pressure, rates, exit_scale, can_mute)
+        if cause.size:
+            causes = IMMEDIATE if pressure.shape[0] == IMMEDIATE.size else SLOW
+            for slot, c in zip(slots[leave], cause, strict=True):
+                self.remove_member(int(slot), Cause(int(causes[c])))
+        if mute.any():
+            self.set_role(slots[mute], Role.SILENT)
 
     # ------------------------------------------------------------- once a day
 
     def _end_of_day(self) -> None:
         cfg, m = self.cfg, self.members
         g, b = cfg.group, cfg.behaviour
-        vc = b.value
+        vc, pc = b.value, b.pressures
         idx = m.present_idx()
         if g.purpose_days and self.day >= g.purpose_days:
             # the event is over: the reason to belong and to talk fades (004)
@@ -503,7 +500,12 @@ class GroupModel(mesa.Model):
         self.today["purchases"] += buys
         self.today["revenue_sales"] += buys * g.price
 
-        self._hazards(idx, slow=True)
+        # slow causes; trust and sunk cost keep members through dull periods (000, 004)
+        roles = m.role[idx]
+        keep = (1.0 - pc.trust_retention * m.trust[idx]) * (1.0 - pc.sunk_retention * m.sunk[idx])
+        slow = m.pressure[SLOW[0] : SLOW[-1] + 1, idx]
+        scale = self._exit_role[roles] * keep
+        self._hazards(idx, roles, slow, self._rates_slow, scale, roles != Role.SILENT)
         self._shift_roles()
         self._invite()
         self._record_day()
@@ -534,9 +536,10 @@ class GroupModel(mesa.Model):
         first = cfg.group.invite_rate * gate * (np.exp(-age / tau1) - np.exp(-(age + 1) / tau1))
         follow = m.burst[idx] * -math.expm1(-1 / taub)
         m.burst[idx] *= math.exp(-1 / taub)
-        sent = self.rng.poisson(first + follow * (gate > 0))
         accept = ic.accept * (1 - 0.5 * self.effects.screening)
-        joined = self.rng.binomial(sent, accept)
+        # invitations sent are Poisson and each is accepted independently, so the
+        # accepted ones are Poisson with the thinned rate: one draw per member
+        joined = self.rng.poisson((first + follow * (gate > 0)) * accept)
         for slot, k in zip(idx[joined > 0], joined[joined > 0], strict=True):
             k = self.add_members(int(k), via="direct", inviter=int(slot))
             if k:
@@ -566,7 +569,7 @@ class GroupModel(mesa.Model):
         t["msgs_total"] = t["msgs_members"] + t["msgs_operator"] + t["msgs_spam"]
         t["revenue"] = t["revenue_sales"] + t["revenue_fees"]
         for name in ("satisfaction", "trust", "interest"):
-            t[f"{name}_mean"] = float(getattr(m, name)[idx].mean()) if idx.size else 0.0
+            t[f"{name}_mean"] = float(getattr(m, name)[idx].sum()) / idx.size if idx.size else 0.0
         self.records.append(t)
         self.yesterday = t
 
