@@ -181,3 +181,11 @@ def test_group_alive_at_horizon_is_censored():
 def test_channels_only_grow():
     m = run_hours(model("policy=money", seed=4), 24 * 5)
     assert (m.C >= 0).all() and m.C[Channel.SALES] > 0
+
+
+def test_rules_take_effect_on_their_announcement_day():
+    m = model("policy=money", "+policy.tactics.rules.announce_day=3", seed=2)
+    run_hours(m, 3 * 24 + 9)  # up to 09:00 on day 3, before the rules are posted
+    assert m.effects.spam_block == 0 and m.effects.chill == 0
+    run_hours(m, 1)
+    assert m.effects.spam_block > 0 and m.effects.chill > 0

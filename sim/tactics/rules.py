@@ -37,7 +37,7 @@ class RulesConfig:
 
 
 class Rules(Tactic):
-    """Sets standing effects; imposed rules also post resentment-carrying messages."""
+    """From the day they are posted: standing effects; imposed rules also carry resentment."""
 
     name = "rules"
     Config = RulesConfig
@@ -46,7 +46,7 @@ class Rules(Tactic):
     def hours(self):  # noqa: D102
         return (9,)
 
-    def setup(self, model):  # noqa: D102
+    def _take_effect(self, model):
         c, e = self.cfg, model.effects
         e.spam_block = c.spam_block * c.strictness  # both kinds of rules keep spam out
         e.chit_suppress = c.chit_suppress * c.strictness
@@ -58,8 +58,9 @@ class Rules(Tactic):
         c = self.cfg
         if model.day < c.announce_day:
             return
-        if model.day == c.announce_day:
+        if model.day == c.announce_day:  # the rules hold from the day they are posted
             model.post("announcement", 1)
+            self._take_effect(model)
         if c.mode == "imposed":
             weight = c.strictness * (
                 c.announcement_weight if model.day == c.announce_day else c.enforcement_per_day
