@@ -36,47 +36,44 @@ N_HAZARD_CAUSES = len(EXIT_CAUSES)
 
 
 def draw_outcomes(
-    rng: np.random.Generator,
-    pressure: np.ndarray,
-    rates: np.ndarray,
-    exit_scale: np.ndarray,
-    can_mute: np.ndarray,
+    rng: np.random.Generator, pressure: np.ndarray, rates: np.ndarray, scale: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Draw who leaves (and why) and who mutes, from per-cause pressures.
 
-    Hazard of leaving for cause k is ``rates[0, k] x pressure[k] x exit_scale``; of
-    muting ``rates[1, k] x pressure[k]`` where ``can_mute``. Causes compete: P(leave)
-    = 1 - exp(-total exit hazard), and the cause is drawn in proportion to its hazard.
-    A member who stays mutes with P = 1 - exp(-total mute hazard).
+    Hazard of leaving for cause k is ``rates[0, k] x pressure[k] x scale[0]``; of
+    muting ``rates[1, k] x pressure[k] x scale[1]``. Causes compete: P(leave) =
+    1 - exp(-total exit hazard), and the cause is drawn in proportion to its hazard. A
+    member who stays mutes with P = 1 - exp(-total mute hazard).
 
-    One uniform ``u`` per member decides all three, which is exact: given ``u < p``
-    (leave), ``u / p`` is uniform and picks the cause; given ``u >= p`` (stay),
-    ``(u - p) / (1 - p)`` is uniform, and it falls below the mute probability exactly
-    when ``u < 1 - exp(-(exit + mute hazard))``.
+    One standard exponential ``e`` per member decides both, exactly: leave if ``e <
+    exit hazard``; else mute if ``e < exit + mute hazard`` (given ``e`` above the exit
+    hazard, the excess is again standard exponential). Most hours nobody does either,
+    and then nothing else is computed. The cause of each exit takes one more uniform.
 
     Args:
         rng: the behaviour stream.
         pressure: shape (causes, members).
         rates: shape (2, causes): exit rates, then mute rates.
-        exit_scale: per member (role multiplier, retention).
-        can_mute: per member, False for those already silent.
+        scale: shape (2, members): exit multiplier (role, retention), then 1 where the
+            member can mute (not yet silent), else 0.
 
     Returns:
-        (leave, cause, mute): a mask of leavers, the cause index of each leaver (in
-        the order of ``pressure``'s rows), and a mask of muters among those who stay.
+        (leave, cause, mute): positions of leavers, the cause index of each (in the
+        order of ``pressure``'s rows), and positions of muters.
     """
-    h = rates @ pressure
-    h[0] *= exit_scale
-    h[1] *= can_mute
-    u = rng.random(h.shape[1])
-    p_leave = -np.expm1(-h[0])
-    leave = u < p_leave
-    cause = _NO_CAUSE
-    if leave.any():
-        cum = np.cumsum(rates[0][:, None] * pressure[:, leave], axis=0)
-        cause = (cum < (u[leave] / p_leave[leave]) * cum[-1]).sum(axis=0)
-    mute = ~leave & (u < -np.expm1(-(h[0] + h[1])))
-    return leave, cause, mute
+    h = (rates @ pressure) * scale
+    h[1] += h[0]
+    e = rng.standard_exponential(h.shape[1])
+    event = e < h[1]
+    if not event.any():
+        return _NONE, _NONE, _NONE
+    leave = e < h[0]
+    pos = np.flatnonzero(leave)
+    cause = _NONE
+    if pos.size:
+        cum = np.cumsum(rates[0][:, None] * pressure[:, pos], axis=0)
+        cause = (cum < rng.random(pos.size) * cum[-1]).sum(axis=0)
+    return pos, cause, np.flatnonzero(event & ~leave)
 
 
-_NO_CAUSE = np.zeros(0, dtype=np.int64)
+_NONE = np.zeros(0, dtype=np.int64)

@@ -88,6 +88,8 @@ class GroupModel(mesa.Model):
         rates = np.array([[r[c] for c in EXIT_CAUSES] for r in (pc.exit_rate, pc.mute_rate)])
         self._rates_now = np.ascontiguousarray(rates[:, IMMEDIATE])
         self._rates_slow = np.ascontiguousarray(rates[:, SLOW])
+        # per role: exit-hazard multiplier, and 1 where the member can still mute
+        self._role_scale = np.array([self._exit_role, np.arange(4) != Role.SILENT], dtype=float)
         self._noise_tol = pc.noise_tolerance
         self._noise_k = pc.noise_gain / pc.noise_tolerance
         half = [pc.half_life_hours.get(c, math.inf) for c in EXIT_CAUSES]
@@ -204,6 +206,14 @@ class GroupModel(mesa.Model):
         self.today["msgs_operator"] += n
         if k.sales >= 1.0:
             self.today["ads_operator"] += n
+
+    def spam_posts(self, n: int) -> None:
+        """Outside spammers post ``n`` ads (004)."""
+        if n:
+            self.C[Channel.MESSAGES] += n
+            self.C[Channel.SPAM] += n
+            self.today["msgs_spam"] += n
+            self.today["ads_spam"] += n
 
     def operator_message(self) -> None:
         """Count one operator message that carries nothing but itself (a red packet)."""
@@ -345,11 +355,7 @@ class GroupModel(mesa.Model):
             return
         rate = self.cfg.behaviour.spam.posts_per_day / 24 * (1 - e.spam_block)
         ads = rng.poisson(self.spammers * rate * 24 * self._rhythm[self.hour] / self._rhythm.sum())
-        if ads:
-            self.C[Channel.MESSAGES] += ads
-            self.C[Channel.SPAM] += ads
-            self.today["msgs_spam"] += ads
-            self.today["ads_spam"] += ads
+        self.spam_posts(ads)
         kicked = rng.binomial(self.spammers, e.moderation_rate) if on_duty else 0
         left = rng.binomial(self.spammers - kicked, self._spam_leave)
         self.spammers -= kicked + left
@@ -408,7 +414,7 @@ class GroupModel(mesa.Model):
         posted = counts > 0
         if posted.any():
             self._posted(readers[posted], counts[posted], roles[posted], prompted[posted])
-        self._hazards(readers, roles, pressure, self._rates_now, self._exit_role[roles], follows)
+        self._hazards(readers, pressure, self._rates_now, self._role_scale[:, roles])
 
     def _posted(self, idx: np.ndarray, cnt: np.ndarray, r: np.ndarray, prompted) -> None:
         """Readers who posted: count it; onlookers in a debate may be drawn in (003)."""
@@ -448,18 +454,18 @@ class GroupModel(mesa.Model):
             self.today["fights_defused"] += 1
         self.C[Channel.FIGHT] += self.discussion.fight
 
-    def _hazards(self, slots, roles, pressure, rates, exit_scale, can_mute) -> None:
+    def _hazards(self, slots, pressure, rates, scale) -> None:
         """Competing exit and mute hazards (sim.hazards) for members ``slots``.
 
         Called with the immediate causes (rows 0-3) for this hour's readers, and with
         the slow causes (low value, friends left) for everyone once a day.
         """
-        leave, cause, mute = draw_outcomes(self.rng, pressure, rates, exit_scale, can_mute)
+        leave, cause, mute = draw_outcomes(self.rng, pressure, rates, scale)
         if cause.size:
             causes = IMMEDIATE if pressure.shape[0] == IMMEDIATE.size else SLOW
             for slot, c in zip(slots[leave], cause, strict=True):
                 self.remove_member(int(slot), Cause(int(causes[c])))
-        if mute.any():
+        if mute.size:
             self.set_role(slots[mute], Role.SILENT)
 
     # ------------------------------------------------------------- once a day
@@ -501,11 +507,10 @@ class GroupModel(mesa.Model):
         self.today["revenue_sales"] += buys * g.price
 
         # slow causes; trust and sunk cost keep members through dull periods (000, 004)
-        roles = m.role[idx]
         keep = (1.0 - pc.trust_retention * m.trust[idx]) * (1.0 - pc.sunk_retention * m.sunk[idx])
-        slow = m.pressure[SLOW[0] : SLOW[-1] + 1, idx]
-        scale = self._exit_role[roles] * keep
-        self._hazards(idx, roles, slow, self._rates_slow, scale, roles != Role.SILENT)
+        scale = self._role_scale[:, m.role[idx]]
+        scale[0] *= keep
+        self._hazards(idx, m.pressure[SLOW[0] : SLOW[-1] + 1, idx], self._rates_slow, scale)
         self._shift_roles()
         self._invite()
         self._record_day()

@@ -42,8 +42,8 @@ def test_ad_burst_in_a_good_group_causes_ad_exits_within_a_day():
             m = run_hours(model("policy=feelings", *SMALL, seed=seed), 48 + 8)
             assert m.quality > 0.5  # a good group
             start = sum(r["exits_ads"] for r in m.records) + m.today["exits_ads"]
-            if burst:
-                m.spammers = 5
+            if burst:  # spammers slip in and post a burst of ads before being kicked
+                m.spam_posts(30)
             run_hours(m, 24)
             exits[burst] += sum(r["exits_ads"] for r in m.records) + m.today["exits_ads"] - start
     assert exits[True] > 0 and exits[False] == 0
