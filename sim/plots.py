@@ -1,7 +1,24 @@
-"""Figures are functions of tables: DataFrames in, PNG files out (never runs the model)."""
+"""Figures are functions of tables: DataFrames in, PNG files out (never runs the model).
+
+Each figure function takes the runs table (one row per run) or the daily table (one row
+per run-day), writes one PNG and returns the numbers it drew as a tidy DataFrame, so a
+figure can be checked against its table. ``by`` (default ``policy``) names the column
+whose values get one colour (or panel) each; runs are pooled over everything else.
+
+``python -m sim.plots PATH`` draws every applicable figure of a results folder holding
+``runs.parquet`` and ``daily.parquet`` into ``PATH/figures/``::
+
+    python -m sim.plots results/sweeps/2025-01-01_12-00-00
+    python -m sim.plots PATH --x policy.tactics.sales.per_day
+        --y policy.tactics.red_packets.every_days --facet group --by policy  # one line
+"""
 
 from __future__ import annotations
 
+import argparse
+import re
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
@@ -11,9 +28,60 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.hazards import CAUSE_NAMES  # noqa: E402
+from sim.roles import ROLE_NAMES  # noqa: E402
+from sim.survival import format_median, km_curve, km_median  # noqa: E402
+
 # One colour per policy, the same in every figure.
 POLICY_COLOURS = {"feelings": "#1b9e77", "money": "#d95f02", "hands_off": "#7570b3"}
 _FALLBACK = ["#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
+# Values of any other ``by`` column (group type, a knob) take this palette in order.
+_PALETTE = list(plt.get_cmap("tab10").colors)
+ROLE_COLOURS = {
+    "thinker": "#4c72b0",
+    "critic": "#c44e52",
+    "onlooker": "#dd8452",
+    "silent": "#bbbbbb",
+}
+# Readable at paper size: a figure is 7-13 inches wide, so fonts of 9-11 pt print as such.
+STYLE = {
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+DPI = 150
+# Metrics a grid heatmap can show: KM median for lifespan, the mean over runs otherwise.
+HEATMAP_METRICS = {
+    "lifespan_days": "Kaplan-Meier median lifespan (days)",
+    "msgs_per_day": "member messages per day alive (mean over runs)",
+    "revenue": "revenue per run (yuan, mean over runs)",
+    "active_members_mean": "active members per day alive (mean over runs)",
+}
+# Units of common knobs, by the last part of their dotted name.
+KNOB_UNITS = {
+    "per_day": "per day",
+    "per_week": "per week",
+    "every_days": "days",
+    "start_day": "day",
+    "first_day": "day",
+    "days": "days",
+    "inactive_days": "days",
+    "latency_hours": "hours",
+    "team_size": "people",
+    "amount": "yuan",
+    "shares": "shares",
+    "initial_members": "members",
+    "strictness": "0-1",
+    "max_share": "share",
+    "reply_share": "share",
+    "success": "probability",
+    "quiet_days": "days",
+}
 
 
 def policy_colour(policy: str, order: list[str]) -> str:
@@ -24,45 +92,694 @@ def policy_colour(policy: str, order: list[str]) -> str:
     return _FALLBACK[others.index(policy) % len(_FALLBACK)]
 
 
-def _by_day(daily: pd.DataFrame, column: str, days: int, after_death: str) -> np.ndarray:
-    """Runs x days matrix of ``column``, padded after a dead group's last day.
+def colours(values: Sequence, by: str = "policy") -> dict:
+    """One colour per value of ``by``: the policy colours for policies, tab10 otherwise."""
+    values = list(values)
+    if by == "policy":
+        names = [str(v) for v in values]
+        return {v: policy_colour(str(v), names) for v in values}
+    return {v: _PALETTE[i % len(_PALETTE)] for i, v in enumerate(values)}
+
+
+def ordered(values: Sequence) -> list:
+    """Distinct values: sorted when numeric, else in order of first appearance."""
+    distinct = list(dict.fromkeys(values))
+    if all(isinstance(v, int | float | np.integer | np.floating) for v in distinct):
+        return sorted(distinct)
+    return distinct
+
+
+def knob_label(column: str) -> str:
+    """Axis label of a column: the dotted name without ``policy.tactics.`` plus its unit."""
+    short = column.removeprefix("policy.tactics.")
+    unit = KNOB_UNITS.get(column.rsplit(".", 1)[-1])
+    return f"{short} ({unit})" if unit else short
+
+
+def value_label(by: str, value) -> str:
+    """Legend text of one value of ``by``: ``money``, or ``sales.per_day = 3``."""
+    if by in ("policy", "group"):
+        return str(value)
+    return f"{knob_label(by).split(' (')[0]} = {_fmt_value(value)}"
+
+
+def _fmt_value(value) -> str:
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _fmt_number(value: float) -> str:
+    if np.isnan(value):
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path
+
+
+def _groups_text(table: pd.DataFrame) -> str:
+    if "group" not in table:
+        return ""
+    groups = list(dict.fromkeys(table["group"]))
+    return f"{groups[0]} group" if len(groups) == 1 else f"{len(groups)} group types"
+
+
+# ---------------------------------------------------------------- grid heatmap
+
+
+def heatmap_table(
+    runs: pd.DataFrame,
+    x: str,
+    y: str,
+    metric: str = "lifespan_days",
+    facet: str | None = None,
+) -> pd.DataFrame:
+    """The numbers of a grid heatmap: one row per (facet, y, x) cell.
+
+    Args:
+        runs: runs table.
+        x: column on the horizontal axis (a swept knob).
+        y: column on the vertical axis.
+        metric: ``lifespan_days`` (Kaplan-Meier median of the cell's runs, censoring
+            respected) or any numeric column (mean over the cell's runs).
+        facet: optional column with one panel per value.
+
+    Returns:
+        Columns ``facet`` (if given), ``y``, ``x``, ``value``, ``reached`` (False when
+        the KM median was not reached: ``value`` is then the longest follow-up),
+        ``label`` (the cell's annotation, e.g. ``"> 365"``) and ``runs``.
+    """
+    keys = [facet, y, x] if facet else [y, x]
+    rows = []
+    for key, cell in runs.groupby(keys, sort=True, dropna=False):
+        if metric == "lifespan_days":
+            value, reached = km_median(cell["lifespan_days"], cell["censored"])
+            label = format_median(value, reached)
+        else:
+            value, reached = float(cell[metric].mean()), True
+            label = _fmt_number(value)
+        rows.append(
+            dict(zip(keys, key, strict=True))
+            | {"value": value, "reached": reached, "label": label, "runs": len(cell)}
+        )
+    return pd.DataFrame(rows)
+
+
+def grid_heatmap(
+    runs: pd.DataFrame,
+    path: Path,
+    x: str,
+    y: str,
+    metric: str = "lifespan_days",
+    facet: str | None = None,
+    title: str | None = None,
+) -> pd.DataFrame:
+    """Heatmap of ``metric`` over two knobs, cells annotated, one panel per ``facet`` value.
+
+    Lifespan cells show the Kaplan-Meier median; ``"> 365"`` when survival never fell
+    to one half (the cell is coloured at the horizon). Other metrics show the mean over
+    runs. All panels share one colour scale.
+
+    Returns:
+        The drawn numbers, ``heatmap_table(runs, x, y, metric, facet)``.
+    """
+    table = heatmap_table(runs, x, y, metric, facet)
+    facets = ordered(table[facet]) if facet else [None]
+    xs, ys = ordered(runs[x]), ordered(runs[y])
+    ncols = min(len(facets), 3)
+    nrows = -(-len(facets) // ncols)
+    width = max(2.2, 0.9 * len(xs) + 1.2)
+    height = max(2.0, 0.6 * len(ys) + 1.2)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            nrows,
+            ncols,
+            figsize=(width * ncols + 1.2, height * nrows + 0.6),
+            squeeze=False,
+            constrained_layout=True,
+        )
+        vmin, vmax = float(table["value"].min()), float(table["value"].max())
+        if vmin == vmax:
+            vmin, vmax = vmin - 1, vmax + 1
+        cmap = plt.get_cmap("viridis")
+        image = None
+        for ax, value in zip(axes.flat, facets, strict=False):
+            cells = table if facet is None else table[table[facet] == value]
+            grid = np.full((len(ys), len(xs)), np.nan)
+            labels = np.full((len(ys), len(xs)), "", dtype=object)
+            for _, cell in cells.iterrows():
+                i, j = ys.index(cell[y]), xs.index(cell[x])
+                grid[i, j], labels[i, j] = cell["value"], cell["label"]
+            image = ax.imshow(grid, origin="lower", aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax)
+            for i in range(len(ys)):
+                for j in range(len(xs)):
+                    if not labels[i, j]:
+                        continue
+                    shade = (grid[i, j] - vmin) / (vmax - vmin)
+                    ax.text(
+                        j,
+                        i,
+                        labels[i, j],
+                        ha="center",
+                        va="center",
+                        fontsize=9,
+                        color="black" if shade > 0.6 else "white",
+                    )
+            ax.set_xticks(range(len(xs)), [_fmt_value(v) for v in xs])
+            ax.set_yticks(range(len(ys)), [_fmt_value(v) for v in ys])
+            ax.set_xlabel(knob_label(x))
+            ax.set_ylabel(knob_label(y))
+            if facet is not None:
+                ax.set_title(value_label(facet, value))
+        for ax in axes.flat[len(facets) :]:
+            ax.set_axis_off()
+        label = HEATMAP_METRICS.get(metric, metric)
+        fig.colorbar(image, ax=axes, label=label, shrink=0.9)
+        n = table["runs"]
+        per_cell = f"{n.min()}" if n.min() == n.max() else f"{n.min()}-{n.max()}"
+        head = title or label[0].upper() + label[1:]
+        where = _groups_text(runs)
+        fig.suptitle(f"{head}{', ' + where if where else ''} ({per_cell} runs per cell)")
+        _save(fig, path)
+    return table
+
+
+# ---------------------------------------------------------------- survival curves
+
+
+def survival_table(runs: pd.DataFrame, by: str = "policy") -> pd.DataFrame:
+    """Kaplan-Meier curves with 95% bands, one per value of ``by`` (``km_curve`` rows)."""
+    parts = []
+    for value in ordered(runs[by]):
+        sub = runs[runs[by] == value]
+        curve = km_curve(sub["lifespan_days"], sub["censored"])
+        curve.insert(0, by, value)
+        parts.append(curve)
+    return pd.concat(parts, ignore_index=True)
+
+
+def survival_curves(runs: pd.DataFrame, path: Path, by: str = "policy") -> pd.DataFrame:
+    """Kaplan-Meier survival curve with its 95% band per value of ``by`` (policy).
+
+    Returns:
+        The drawn curves, ``survival_table(runs, by)``.
+    """
+    table = survival_table(runs, by)
+    values = ordered(runs[by])
+    palette = colours(values, by)
+    horizon = float(runs["days_run"].max() if "days_run" in runs else runs["lifespan_days"].max())
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7, 4.2), constrained_layout=True)
+        for value in values:
+            curve = table[table[by] == value]
+            sub = runs[runs[by] == value]
+            days = np.append(curve["day"].to_numpy(), horizon)
+            colour = palette[value]
+
+            def extend(col, curve=curve):
+                return np.append(curve[col].to_numpy(), curve[col].iloc[-1])
+
+            ax.fill_between(
+                days,
+                extend("low"),
+                extend("high"),
+                step="post",
+                color=colour,
+                alpha=0.2,
+                linewidth=0,
+            )
+            median, reached = km_median(sub["lifespan_days"], sub["censored"])
+            ax.step(
+                days,
+                extend("survival"),
+                where="post",
+                color=colour,
+                linewidth=2,
+                label=f"{value_label(by, value)} (n={len(sub)}, median "
+                f"{format_median(median, reached)} d)",
+            )
+            cens = curve[curve["censored"] > 0]
+            ax.plot(cens["day"], cens["survival"], "|", color=colour, markersize=10, mew=1.5)
+        ax.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
+        ax.set_xlim(0, horizon * 1.02)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("days since the group started")
+        ax.set_ylabel("share of groups still alive")
+        where = _groups_text(runs)
+        ax.set_title(
+            f"Group survival{', ' + where if where else ''}: Kaplan-Meier, 95% band "
+            "(| = alive at horizon)"
+        )
+        ax.legend(frameon=False, loc="lower left")
+        _save(fig, path)
+    return table
+
+
+# ---------------------------------------------------------------- activity over time
+
+ACTIVITY_PANELS = (
+    ("msgs_members", "member messages per day", "zero"),
+    ("active_members", "active members per day (posted)", "zero"),
+    ("members", "members", "last"),
+)
+
+
+def by_day(daily: pd.DataFrame, column: str, days: int, after_death: str) -> np.ndarray:
+    """Runs x days matrix of ``column`` (one row per ``run_id``), padded after death.
 
     ``after_death="zero"`` for activity (a dead group is silent), ``"last"`` for state
     such as group size (the members are still in the chat list).
     """
-    runs = daily.groupby("replicate")
-    out = np.zeros((runs.ngroups, days))
-    for i, (_, run) in enumerate(runs):
-        values = run.sort_values("day")[column].to_numpy(dtype=float)[:days]
-        out[i, : values.size] = values
-        if after_death == "last" and values.size:
-            out[i, values.size :] = values[-1]
-    return out
+    m = daily.pivot(index="run_id", columns="day", values=column).reindex(columns=range(days))
+    m = m.ffill(axis=1) if after_death == "last" else m.fillna(0)
+    return m.fillna(0).to_numpy(dtype=float)
 
 
-def activity_by_policy(daily: pd.DataFrame, path: Path, days: int | None = None) -> Path:
-    """Median and inter-quartile band of daily member messages and members, per policy."""
+def activity_table(
+    daily: pd.DataFrame, days: int | None = None, by: str = "policy"
+) -> pd.DataFrame:
+    """Median and quartiles over runs of each activity series per day and ``by`` value.
+
+    Returns:
+        Columns ``by``, ``series`` (a daily column), ``day``, ``q25``, ``median``,
+        ``q75``, ``runs``; a dead group counts as silent (0 messages, 0 active members)
+        and keeps its last size.
+    """
     days = int(days or daily["day"].max() + 1)
-    policies = list(dict.fromkeys(daily["policy"]))
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), constrained_layout=True)
-    panels = [("msgs_members", "member messages per day", "zero"), ("members", "members", "last")]
-    x = np.arange(days)
-    for ax, (column, label, pad) in zip(axes, panels, strict=True):
-        for policy in policies:
-            m = _by_day(daily[daily["policy"] == policy], column, days, pad)
+    parts = []
+    for value in ordered(daily[by]):
+        sub = daily[daily[by] == value]
+        for column, _, pad in ACTIVITY_PANELS:
+            m = by_day(sub, column, days, pad)
             q25, q50, q75 = np.percentile(m, [25, 50, 75], axis=0)
-            colour = policy_colour(policy, policies)
-            ax.fill_between(x, q25, q75, color=colour, alpha=0.25, linewidth=0)
-            ax.plot(x, q50, color=colour, label=f"{policy} (n={m.shape[0]})")
-        ax.set_xlabel("day")
-        ax.set_ylabel(label)
-        ax.set_xlim(0, days - 1)
+            parts.append(
+                pd.DataFrame(
+                    {by: value, "series": column, "day": np.arange(days), "q25": q25}
+                    | {"median": q50, "q75": q75, "runs": m.shape[0]}
+                )
+            )
+    return pd.concat(parts, ignore_index=True)
+
+
+def activity_by_policy(
+    daily: pd.DataFrame, path: Path, days: int | None = None, by: str = "policy"
+) -> pd.DataFrame:
+    """Median and inter-quartile band of daily member messages, active members, members.
+
+    Returns:
+        The drawn numbers, ``activity_table(daily, days, by)``.
+    """
+    table = activity_table(daily, days, by)
+    values = ordered(daily[by])
+    palette = colours(values, by)
+    days = int(table["day"].max() + 1)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 3, figsize=(13, 3.9), constrained_layout=True)
+        for ax, (column, label, _) in zip(axes, ACTIVITY_PANELS, strict=True):
+            for value in values:
+                rows = table[(table[by] == value) & (table["series"] == column)]
+                colour = palette[value]
+                ax.fill_between(
+                    rows["day"], rows["q25"], rows["q75"], color=colour, alpha=0.25, linewidth=0
+                )
+                ax.plot(
+                    rows["day"],
+                    rows["median"],
+                    color=colour,
+                    label=f"{value_label(by, value)} (n={rows['runs'].iloc[0]})",
+                )
+            ax.set_xlabel("day")
+            ax.set_ylabel(label)
+            ax.set_xlim(0, days - 1)
+            ax.set_ylim(bottom=0)
+        where = _groups_text(daily)
+        axes[0].set_title("Member messages per day")
+        axes[1].set_title("Active members per day")
+        axes[2].set_title("Members (a dead group keeps its last size)")
+        fig.suptitle(
+            f"Activity{' (' + where + ')' if where else ''}: median and inter-quartile band "
+            "over runs; a dead group counts as silent"
+        )
+        axes[0].legend(frameon=False)
+        _save(fig, path)
+    return table
+
+
+# ---------------------------------------------------------------- roles over time
+
+
+def roles_table(daily: pd.DataFrame, by: str = "policy") -> pd.DataFrame:
+    """Share of members in each role per day and ``by`` value, over the runs still alive.
+
+    Returns:
+        Columns ``by``, ``day``, ``share_<role>`` (role count summed over the runs alive
+        that day, divided by the summed count of all four roles) and ``alive_share``
+        (runs still alive / runs).
+    """
+    roles = [f"n_{r}" for r in ROLE_NAMES]
+    parts = []
+    for value in ordered(daily[by]):
+        sub = daily[daily[by] == value]
+        sums = sub.groupby("day")[roles].sum()
+        total = sums.sum(axis=1).replace(0, np.nan)
+        table = sums.div(total, axis=0).fillna(0)
+        table.columns = [f"share_{r}" for r in ROLE_NAMES]
+        table["alive_share"] = sub.groupby("day")["run_id"].nunique() / sub["run_id"].nunique()
+        table.insert(0, by, value)
+        parts.append(table.reset_index())
+    return pd.concat(parts, ignore_index=True)
+
+
+def roles_over_time(daily: pd.DataFrame, path: Path, by: str = "policy") -> pd.DataFrame:
+    """Stacked shares of thinker, critic, onlooker and silent members, one panel per value.
+
+    Returns:
+        The drawn numbers, ``roles_table(daily, by)``.
+    """
+    table = roles_table(daily, by)
+    values = ordered(daily[by])
+    ncols = min(len(values), 3)
+    nrows = -(-len(values) // ncols)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            nrows,
+            ncols,
+            figsize=(4.4 * ncols, 3.4 * nrows + 0.5),
+            squeeze=False,
+            sharey=True,
+            constrained_layout=True,
+        )
+        for ax, value in zip(axes.flat, values, strict=False):
+            rows = table[table[by] == value]
+            ax.stackplot(
+                rows["day"],
+                *[rows[f"share_{r}"] for r in ROLE_NAMES],
+                labels=list(ROLE_NAMES),
+                colors=[ROLE_COLOURS.get(r, "#999999") for r in ROLE_NAMES],
+                alpha=0.9,
+            )
+            ax.plot(rows["day"], rows["alive_share"], "k--", linewidth=1.2, label="runs alive")
+            ax.set_title(value_label(by, value), color=colours(values, by)[value])
+            ax.set_xlabel("day")
+            ax.set_xlim(0, max(rows["day"].max(), 1))
+            ax.set_ylim(0, 1)
+        for ax in axes[:, 0]:
+            ax.set_ylabel("share of members")
+        for ax in axes.flat[len(values) :]:
+            ax.set_axis_off()
+        axes.flat[0].legend(frameon=True, loc="lower left", fontsize=8)
+        where = _groups_text(daily)
+        fig.suptitle(
+            f"Roles over time{' (' + where + ')' if where else ''}: pooled over the runs "
+            "still alive that day"
+        )
+        _save(fig, path)
+    return table
+
+
+# ---------------------------------------------------------------- exits by cause
+
+
+def exits_table(runs: pd.DataFrame, by: str = "policy") -> pd.DataFrame:
+    """Mean exits per run by cause (columns, without ``exits_``) for each ``by`` value."""
+    cols = [f"exits_{c}" for c in CAUSE_NAMES]
+    table = runs.groupby(by, sort=False)[cols].mean().reindex(ordered(runs[by]))
+    table.columns = list(CAUSE_NAMES)
+    return table
+
+
+def exits_by_cause(runs: pd.DataFrame, path: Path, by: str = "policy") -> pd.DataFrame:
+    """Grouped bars: mean members leaving per run, by cause, one bar colour per value.
+
+    Returns:
+        The drawn numbers, ``exits_table(runs, by)``.
+    """
+    table = exits_table(runs, by)
+    values = list(table.index)
+    palette = colours(values, by)
+    x = np.arange(len(CAUSE_NAMES))
+    width = 0.8 / len(values)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 4), constrained_layout=True)
+        for i, value in enumerate(values):
+            n = int((runs[by] == value).sum())
+            ax.bar(
+                x + (i - (len(values) - 1) / 2) * width,
+                table.loc[value],
+                width,
+                color=palette[value],
+                label=f"{value_label(by, value)} (n={n})",
+            )
+        ax.set_xticks(x, [c.replace("_", " ") for c in CAUSE_NAMES])
+        ax.set_xlabel("cause of exit")
+        ax.set_ylabel("members who left (mean per run)")
+        where = _groups_text(runs)
+        ax.set_title(f"Exits by cause{' (' + where + ')' if where else ''}, whole run")
+        ax.legend(frameon=False)
+        _save(fig, path)
+    return table
+
+
+# ---------------------------------------------------------------- trade-off
+
+
+def pareto_front(x, y) -> np.ndarray:
+    """Mask of the points no other point beats on both (maximise ``x`` and ``y``).
+
+    A point is dominated when another is at least as good on both and better on one.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    better_eq = (x[None, :] >= x[:, None]) & (y[None, :] >= y[:, None])
+    strictly = (x[None, :] > x[:, None]) | (y[None, :] > y[:, None])
+    return ~(better_eq & strictly).any(axis=1)
+
+
+def tradeoff(runs: pd.DataFrame, path: Path, by: str = "policy") -> pd.DataFrame:
+    """Lifespan vs total revenue per run, coloured by ``by``, with the Pareto front.
+
+    A hollow marker is a group still alive at the horizon (its lifespan is at least
+    that). The front joins the runs no other run beats on both lifespan and revenue.
+
+    Returns:
+        ``run_id``, ``by``, ``lifespan_days``, ``censored``, ``revenue`` and ``pareto``
+        (True on the front) per run.
+    """
+    cols = list(dict.fromkeys(["run_id", by, "lifespan_days", "censored", "revenue"]))
+    table = runs[cols].reset_index(drop=True).copy()
+    table["pareto"] = pareto_front(table["lifespan_days"], table["revenue"])
+    values = ordered(runs[by])
+    palette = colours(values, by)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7, 4.5), constrained_layout=True)
+        front = table[table["pareto"]].sort_values(["lifespan_days", "revenue"])
+        ax.step(
+            front["lifespan_days"],
+            front["revenue"],
+            where="pre",
+            color="black",
+            linewidth=1,
+            linestyle="--",
+            label="Pareto front (longer and richer)",
+            zorder=1,
+        )
+        for value in values:
+            sub = table[table[by] == value]
+            for censored, face in ((False, palette[value]), (True, "none")):
+                part = sub[sub["censored"] == censored]
+                ax.scatter(
+                    part["lifespan_days"],
+                    part["revenue"],
+                    s=40,
+                    facecolors=face,
+                    edgecolors=palette[value],
+                    linewidths=1.5,
+                    alpha=0.85,
+                    zorder=2,
+                    label=f"{value_label(by, value)}" + (" (alive at horizon)" if censored else ""),
+                )
+        ax.set_xlabel("lifespan (days; hollow = alive at horizon, at least this)")
+        ax.set_ylabel("total revenue per run (yuan)")
+        where = _groups_text(runs)
+        ax.set_title(f"Lifespan vs revenue per run{' (' + where + ')' if where else ''}")
+        handles, labels = ax.get_legend_handles_labels()
+        keep = [i for i, lab in enumerate(labels) if not lab.startswith("_")]
+        ax.legend([handles[i] for i in keep], [labels[i] for i in keep], frameon=False, fontsize=8)
+        ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
-    groups = ", ".join(dict.fromkeys(daily["group"]))
-    axes[0].set_title(f"Activity ({groups} group): median and IQR")
-    axes[1].set_title("Members (a dead group keeps its last size)")
-    axes[0].legend(frameon=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
-    return path
+        _save(fig, path)
+    return table
+
+
+# ---------------------------------------------------------------- all figures of a folder
+
+RUNS_REQUIRED = ("run_id", "policy", "lifespan_days", "censored", "revenue", "msgs_per_day")
+DAILY_REQUIRED = ("run_id", "day", "msgs_members", "active_members", "members")
+
+
+def swept_columns(runs: pd.DataFrame) -> list[str]:
+    """Dotted-name columns (swept config settings) that take more than one value."""
+    return [c for c in runs.columns if "." in c and runs[c].nunique(dropna=False) > 1]
+
+
+def default_by(runs: pd.DataFrame) -> str:
+    """``policy``, or ``group`` when there is one policy and several group types."""
+    if runs["policy"].nunique() == 1 and "group" in runs and runs["group"].nunique() > 1:
+        return "group"
+    return "policy"
+
+
+def _with_by(daily: pd.DataFrame, runs: pd.DataFrame, by: str) -> pd.DataFrame:
+    if by in daily:
+        return daily
+    return daily.merge(runs[["run_id", by]], on="run_id", how="left")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", text).removeprefix("policy.tactics.")
+
+
+def all_figures(
+    runs: pd.DataFrame,
+    daily: pd.DataFrame,
+    out: Path,
+    x: str | None = None,
+    y: str | None = None,
+    facet: str | None = None,
+    by: str = "policy",
+) -> list[Path]:
+    """Write every applicable figure into ``out`` and return their paths.
+
+    Survival, activity, roles, exits and trade-off figures always; grid heatmaps of
+    lifespan, messages and revenue when ``x`` and ``y`` are given, or inferred when the
+    runs table has exactly two swept columns. Without ``facet``, the first other column
+    that varies (group, policy, another swept knob) becomes the facet, and any further
+    one splits the heatmaps into one file per value, so no cell pools different points.
+    """
+    out = Path(out)
+    daily = _with_by(daily, runs, by)
+    paths = []
+    paths.append(out / "survival.png")
+    survival_curves(runs, paths[-1], by)
+    horizon = int(runs["days_run"].max()) if "days_run" in runs else None
+    paths.append(out / "activity.png")
+    activity_by_policy(daily, paths[-1], horizon, by)
+    if all(f"n_{r}" in daily for r in ROLE_NAMES):
+        paths.append(out / "roles.png")
+        roles_over_time(daily, paths[-1], by)
+    if all(f"exits_{c}" in runs for c in CAUSE_NAMES):
+        paths.append(out / "exits.png")
+        exits_by_cause(runs, paths[-1], by)
+    paths.append(out / "tradeoff.png")
+    tradeoff(runs, paths[-1], by)
+    if x is None and y is None:
+        swept = swept_columns(runs)
+        if len(swept) != 2:
+            return paths
+        x, y = swept
+    varying = [
+        c
+        for c in ["group", "policy", *swept_columns(runs)]
+        if c in runs and c not in (x, y) and runs[c].nunique() > 1
+    ]
+    if facet is None and varying:
+        facet = varying[0]
+    split = [c for c in varying if c != facet]
+    for key, part in runs.groupby(split, sort=True) if split else [((), runs)]:
+        key = key if isinstance(key, tuple) else (key,)
+        suffix = "".join(f"__{_slug(c)}={_slug(str(v))}" for c, v in zip(split, key, strict=True))
+        for metric in ("lifespan_days", "msgs_per_day", "revenue"):
+            paths.append(out / f"heatmap_{metric}{suffix}.png")
+            title = HEATMAP_METRICS[metric]
+            if split:
+                extra = ", ".join(value_label(c, v) for c, v in zip(split, key, strict=True))
+                title = f"{title[0].upper()}{title[1:]} [{extra}]"
+            grid_heatmap(part, paths[-1], x, y, metric, facet, title=title)
+    return paths
+
+
+def _fail(field: str, value, allowed: str) -> SystemExit:
+    return SystemExit(f"plots error: {field}={value} is not allowed: {allowed}")
+
+
+def _check_column(runs: pd.DataFrame, field: str, value: str | None, runs_path: Path) -> None:
+    if value is None or value in runs:
+        return
+    swept = ", ".join(swept_columns(runs)) or "none"
+    raise _fail(
+        field,
+        value,
+        f"must be a column of {runs_path} (swept columns: {swept}; also group, policy)",
+    )
+
+
+def load(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read ``path/runs.parquet`` and ``path/daily.parquet``, checking their columns.
+
+    Raises:
+        SystemExit: a missing folder, file or column, as one line.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise _fail("PATH", path, "must be a results folder (no such folder)")
+    tables = []
+    for name, required in (("runs.parquet", RUNS_REQUIRED), ("daily.parquet", DAILY_REQUIRED)):
+        file = path / name
+        if not file.is_file():
+            raise _fail(
+                "PATH", path, f"must hold runs.parquet and daily.parquet ({name} is missing)"
+            )
+        table = pd.read_parquet(file)
+        missing = [c for c in required if c not in table]
+        if missing:
+            raise _fail(
+                file,
+                "",
+                f"must have the columns {', '.join(required)} (missing: {', '.join(missing)})",
+            )
+        tables.append(table)
+    return tables[0], tables[1]
+
+
+def main(argv: list[str] | None = None) -> list[Path]:
+    """``python -m sim.plots PATH [--x COL --y COL --facet COL --by COL]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.plots",
+        description="Draw the figures of a results folder (runs.parquet, daily.parquet) "
+        "into PATH/figures/.",
+    )
+    parser.add_argument("path", type=Path, metavar="PATH")
+    parser.add_argument("--x", help="heatmap horizontal axis: a runs-table column")
+    parser.add_argument("--y", help="heatmap vertical axis: a runs-table column")
+    parser.add_argument("--facet", help="one heatmap panel per value of this column")
+    parser.add_argument(
+        "--by",
+        help="one colour per value of this column (default: policy, or group when only the "
+        "group type varies)",
+    )
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    runs, daily = load(args.path)
+    runs_path = args.path / "runs.parquet"
+    for field in ("x", "y", "facet", "by"):
+        _check_column(runs, f"--{field}", getattr(args, field), runs_path)
+    if (args.x is None) != (args.y is None):
+        given, other = ("--x", "--y") if args.x else ("--y", "--x")
+        raise SystemExit(f"plots error: {other} is missing: give it together with {given}")
+    if args.by is None:
+        args.by = default_by(runs)
+    n_by = runs[args.by].nunique()
+    if n_by > 12:
+        raise _fail("--by", args.by, f"must have at most 12 values (it has {n_by})")
+    paths = all_figures(runs, daily, args.path / "figures", args.x, args.y, args.facet, args.by)
+    for p in paths:
+        print(p)
+    return paths
+
+
+if __name__ == "__main__":
+    main()

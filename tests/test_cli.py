@@ -47,8 +47,13 @@ def test_main_command_compares_feelings_and_money(tmp_path):
     res = run(["sim.compare", "run.days=20", "run.replicates=2"], tmp_path)
     assert res.returncode == 0, res.stderr
     assert "feelings" in res.stdout and "money" in res.stdout
-    assert "median_lifespan_days" in res.stdout
+    assert "median_lifespan_days" in res.stdout and "verdict:" in res.stdout
     (out,) = (tmp_path / "results" / "compare").iterdir()
-    summary = pd.read_parquet(out / "summary.parquet")
-    assert sorted(summary["policy"].unique()) == ["feelings", "money"]
-    assert (out / "activity.png").stat().st_size > 10_000
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert sorted(runs["policy"].unique()) == ["feelings", "money"]
+    assert set(pd.read_parquet(out / "daily.parquet")["run_id"]) == set(runs["run_id"])
+    report = (out / "report.md").read_text()
+    assert "## Verdict" in report and f"{out.name}/report.md" in res.stdout
+    for name in ("survival", "activity", "roles", "exits", "tradeoff"):
+        assert f"(figures/{name}.png)" in report
+        assert (out / "figures" / f"{name}.png").stat().st_size > 10_000
