@@ -727,20 +727,20 @@ def load(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     path = Path(path)
     if not path.is_dir():
         raise _fail("PATH", path, "must be a results folder (no such folder)")
-    tables = []
-    for name, required in (("runs.parquet", RUNS_REQUIRED), ("daily.parquet", DAILY_REQUIRED)):
-        file = path / name
-        if not file.is_file():
+    files = {"runs.parquet": RUNS_REQUIRED, "daily.parquet": DAILY_REQUIRED}
+    for name in files:
+        if not (path / name).is_file():
             raise _fail(
                 "PATH", path, f"must hold runs.parquet and daily.parquet ({name} is missing)"
             )
-        table = pd.read_parquet(file)
+    tables = []
+    for name, required in files.items():
+        table = pd.read_parquet(path / name)
         missing = [c for c in required if c not in table]
         if missing:
-            raise _fail(
-                file,
-                "",
-                f"must have the columns {', '.join(required)} (missing: {', '.join(missing)})",
+            raise SystemExit(
+                f"plots error: {path / name} is not allowed: must have the columns "
+                f"{', '.join(required)} (missing: {', '.join(missing)})"
             )
         tables.append(table)
     return tables[0], tables[1]
