@@ -68,14 +68,109 @@ def run_one(cfg: SimConfig, replicate: int = 0) -> tuple[pd.DataFrame, dict]:
     return daily, row
 
 
-def run_point(cfg: SimConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run all ``cfg.run.replicates`` replicates; return (daily, summary) tables."""
+def run_point(
+    cfg: SimConfig, replicates: list[int] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run replicates ``0 .. cfg.run.replicates - 1`` (or just ``replicates``).
+
+    Returns:
+        The (daily, summary) tables.
+    """
     dailies, rows = [], []
-    for r in range(cfg.run.replicates):
+    for r in range(cfg.run.replicates) if replicates is None else replicates:
         daily, row = run_one(cfg, r)
         dailies.append(daily)
         rows.append(row)
     return pd.concat(dailies, ignore_index=True), pd.DataFrame(rows)
+
+
+def read_point(out: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Read and check a point folder's tables (written by ``write_point``).
+
+    Returns:
+        (daily, summary, point id). The tables hold whole runs only: one summary row
+        per replicate, all of one point, and for each run exactly ``days_run`` daily
+        rows, days 0 .. days_run - 1.
+
+    Raises:
+        ValueError: a file is missing, unreadable or truncated, or the tables disagree
+            (the message says which); such a folder holds no usable result.
+    """
+    tables = []
+    for name in ("summary.parquet", "daily.parquet"):
+        if not (out / name).is_file():
+            raise ValueError(f"{name} is missing")
+        try:
+            tables.append(pd.read_parquet(out / name))
+        except Exception as err:  # truncated, or not Parquet at all
+            raise ValueError(f"{name} is unreadable ({type(err).__name__})") from err
+    summary, daily = tables
+    if not {"run_id", "point", "replicate", "days_run"} <= set(summary.columns):
+        raise ValueError("summary.parquet lacks a key column (run_id, point, replicate, days_run)")
+    if not {"run_id", "day"} <= set(daily.columns):
+        raise ValueError("daily.parquet lacks a key column (run_id, day)")
+    if summary.empty:
+        raise ValueError("summary.parquet has no rows")
+    points = summary["point"].unique()
+    if len(points) != 1:
+        raise ValueError(f"summary.parquet mixes points {sorted(points)}")
+    point = str(points[0])
+    expected = [run_id(point, int(r)) for r in summary["replicate"]]
+    if summary["replicate"].duplicated().any() or list(summary["run_id"]) != expected:
+        raise ValueError("summary.parquet run ids do not match its point and replicates")
+    days = daily.groupby("run_id", sort=False)["day"].agg(["size", "min", "max"])
+    want = summary.set_index("run_id")["days_run"]
+    if set(days.index) != set(want.index):
+        raise ValueError("daily.parquet and summary.parquet hold different runs")
+    days = days.loc[want.index]
+    if not ((days["size"] == want) & (days["min"] == 0) & (days["max"] == want - 1)).all():
+        raise ValueError("daily.parquet does not hold every day of every run")
+    return daily, summary, point
+
+
+def run_or_resume(cfg: SimConfig, out: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[int]]:
+    """Run a point into ``out``, reusing the runs already finished there.
+
+    A replicate is reused when ``out`` holds a valid result (``read_point``) of the same
+    point id, i.e. the same resolved configuration; only missing replicates are run, so
+    asking for more replicates runs just the new ones. Anything else (another point id,
+    an unreadable, partial or inconsistent file) is run again from scratch. The files
+    are rewritten only when something changed.
+
+    Returns:
+        (daily, summary, replicates that were run); an empty list means no model work.
+    """
+    point, wanted = point_id(cfg), list(range(cfg.run.replicates))
+    old_daily, old_summary = None, None
+    if (out / "summary.parquet").exists():
+        try:
+            old_daily, old_summary, old_point = read_point(out)
+        except ValueError:
+            old_point = None
+        if old_point != point:
+            old_daily, old_summary = None, None
+    have = set() if old_summary is None else set(old_summary["replicate"]) & set(wanted)
+    missing = [r for r in wanted if r not in have]
+    if old_summary is not None and not missing and len(old_summary) == len(wanted):
+        return old_daily, old_summary, []
+    daily, summary = run_point(cfg, missing) if missing else (None, None)
+    if old_summary is not None and have:
+        keep = old_summary["replicate"].isin(wanted)
+        old_summary = old_summary[keep]
+        old_daily = old_daily[old_daily["run_id"].isin(old_summary["run_id"])]
+        if daily is not None and (
+            list(daily.columns) != list(old_daily.columns)
+            or list(summary.columns) != list(old_summary.columns)
+        ):  # written by a version of the code with other columns: run everything
+            return (*run_point(cfg), wanted)
+        daily = pd.concat([d for d in (old_daily, daily) if d is not None], ignore_index=True)
+        summary = pd.concat([s for s in (old_summary, summary) if s is not None])
+        summary = summary.sort_values("replicate", kind="stable").reset_index(drop=True)
+        rank = {r: i for i, r in enumerate(summary["run_id"])}
+        daily = daily.sort_values("run_id", key=lambda s: s.map(rank), kind="stable")
+        daily = daily.reset_index(drop=True)
+    write_point(out, daily, summary)
+    return daily, summary, missing
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:
