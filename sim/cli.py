@@ -2,10 +2,13 @@
 
 ``python -m sim`` runs one configuration point (group type x policy) for
 ``run.replicates`` seeds and writes its tables into Hydra's output directory.
+``python -m sim -m ...`` sweeps: one job per point (``configs/experiment/`` holds named
+studies); ``sim.callbacks`` shows progress and collects the tables (``sim.sweep``).
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 import os
@@ -16,12 +19,13 @@ import yaml
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.errors import HydraException, MissingConfigException, OverrideParseException
-from omegaconf import DictConfig, OmegaConf
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 from omegaconf.errors import ValidationError as OmegaValidationError
 
 from sim.config import GroupConfig, PolicyConfig, SimConfig
-from sim.runner import format_summary, run_point, write_point
+from sim.runner import format_summary, run_or_resume
 from sim.validation import ConfigError
 
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
@@ -95,7 +99,7 @@ def as_config_error(err: BaseException) -> ConfigError | None:
     return ConfigError(oc.full_key, oc.value, _first_line(oc.msg or str(oc)))
 
 
-def _one_line(err: BaseException) -> str:
+def one_line(err: BaseException) -> str:
     """``err`` as a single line, via ``as_config_error`` where it applies."""
     conf = as_config_error(err)
     if conf is not None:
@@ -109,7 +113,10 @@ def to_sim_config(cfg: DictConfig) -> SimConfig:
     Raises:
         ConfigError: an impossible value (named field, value and what is allowed).
     """
-    cfg = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"]) if "hydra" in cfg else cfg
+    if "hydra" in cfg:  # a job's full config (as Hydra's run_job strips it; keeps the type)
+        cfg = copy.deepcopy(cfg)
+        with read_write(cfg), open_dict(cfg):
+            del cfg["hydra"]
     try:
         return OmegaConf.to_object(cfg)
     except OmegaConfBaseException as err:  # e.g. a ConfigError wrapped by OmegaConf
@@ -155,7 +162,7 @@ def main(cfg: DictConfig | None = None) -> None:
     try:
         _hydra_main(cfg)
     except COMPOSE_ERRORS as err:
-        raise SystemExit(f"config error: {_one_line(err)}") from None
+        raise SystemExit(f"config error: {one_line(err)}") from None
     finally:
         if previous is None:
             os.environ.pop("HYDRA_FULL_ERROR", None)
@@ -164,15 +171,34 @@ def main(cfg: DictConfig | None = None) -> None:
 
 
 @hydra.main(config_path=CONFIG_DIR, config_name="config", version_base="1.3")
-def _hydra_main(cfg: DictConfig) -> None:
+def _hydra_main(cfg: DictConfig) -> dict:
+    """One Hydra job: one point, all its replicates, resumed from its folder if finished.
+
+    Returns:
+        ``{"ran": n}``, the number of replicates actually run (0: all were on disk); the
+        sweep callback (``sim.callbacks``) records it for the progress display.
+    """
+    hydra_cfg = HydraConfig.get()
+    multirun = hydra_cfg.mode == RunMode.MULTIRUN
     try:
         sim_cfg = to_sim_config(cfg)
-    except COMPOSE_ERRORS as err:  # inside the job: exit here, before Hydra reports it
-        raise SystemExit(f"config error: {_one_line(err)}") from None
-    out = Path(HydraConfig.get().runtime.output_dir)
+    except COMPOSE_ERRORS as err:
+        if multirun:  # fail the job (sim.callbacks checks every point before a sweep)
+            raise ValueError(f"config error: {one_line(err)}") from None  # picklable
+        raise SystemExit(f"config error: {one_line(err)}") from None  # before Hydra reports it
+    out = Path(hydra_cfg.runtime.output_dir)
     # Hydra logs at INFO; Mesa logs every step at INFO, which floods the job log
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    daily, summary = run_point(sim_cfg)
-    write_point(out, daily, summary)
+    if not multirun and hydra_cfg.runtime.choices.get("experiment"):
+        print(
+            "note: this runs one point; a study's sweep needs -m: python -m sim -m experiment=NAME"
+        )
+    daily, summary, ran = run_or_resume(sim_cfg, out)
+    if multirun:  # the sweep callback shows progress and prints the results at the end
+        log.info("point %s: ran %d of %d replicates", out.name, len(ran), len(summary))
+        return {"ran": len(ran)}
     print(format_summary(summary))
+    if not ran:
+        print(f"all {len(summary)} replicates were already in {out}; nothing was run")
     print(f"tables written to {out}/daily.parquet and {out}/summary.parquet")
+    return {"ran": len(ran)}

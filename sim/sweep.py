@@ -1,0 +1,404 @@
+"""Sweep folders: find their points, collect one runs table and one daily table, progress.
+
+A sweep (``python -m sim -m ...``, see ``configs/experiment/``) writes one folder per
+point, ``<sweep dir>/points/<overrides>/``, holding the point's ``daily.parquet`` and
+``summary.parquet`` (``sim.runner.write_point``) and Hydra's ``.hydra/`` folder (the
+resolved ``config.yaml`` and the job's ``overrides.yaml``). This module needs no Hydra:
+``sim.callbacks`` calls it at the end of a sweep and ``python -m sim.report PATH`` on any
+results folder.
+
+Tables written into the sweep folder (atomically, ``sim.runner.write_parquet``):
+
+- ``runs.parquet``: one row per run: ``run_id``, ``point``, ``group``, ``policy``, every
+  swept parameter by its dotted name (taken from the jobs' overrides, e.g.
+  ``policy.tactics.sales.per_day``), ``replicate``, ``seed`` (the replicate's seed),
+  ``base_seed``, then every summary metric (``lifespan_days``, ``censored``, ...).
+- ``daily.parquet``: every point's daily rows (``run_id``, ``point``, ``group``,
+  ``policy``, ``replicate``, ``day``, the daily series); join to runs on ``run_id``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+import pyarrow.parquet as pq
+import yaml
+
+from sim.runner import read_point, write_parquet
+
+RUNS_FILE = "runs.parquet"
+DAILY_FILE = "daily.parquet"
+PROGRESS_DIR = ".progress"
+# overrides that are not swept parameters: the study's name, and choices that are
+# already columns of every row (group, policy; base seed as base_seed)
+NOT_PARAMETERS = {"experiment", "group", "policy", "seed", "run.replicates"}
+KEY_COLUMNS = ["run_id", "point", "group", "policy"]
+
+
+class NoResultsError(ValueError):
+    """A folder holds no finished sweep point."""
+
+
+@dataclass
+class Point:
+    """One finished point folder: its tables, its swept parameters, its base seed."""
+
+    path: Path
+    point: str
+    summary: pd.DataFrame
+    params: dict[str, Any] = field(default_factory=dict)
+    base_seed: int | None = None
+
+
+def point_dirs(root: Path) -> list[Path]:
+    """Folders below ``root`` that hold a ``summary.parquet`` (hidden folders skipped)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if "summary.parquet" in filenames and Path(dirpath) != Path(root):
+            found.append(Path(dirpath))
+    return sorted(found)
+
+
+def _lookup(cfg: Any, dotted: str) -> tuple[bool, Any]:
+    node = cfg
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False, None
+        node = node[part]
+    return not isinstance(node, dict), node
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    if isinstance(value, str):  # YAML 1.1 reads 1e3 as text; Hydra reads it as a number
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def swept_parameters(path: Path) -> tuple[dict[str, Any], int | None, int | None]:
+    """A point folder's swept parameters, base seed and replicate count (from ``.hydra/``).
+
+    Parameters are the job's overrides except ``NOT_PARAMETERS``, keyed by dotted name
+    (``+``/``~`` prefixes dropped); values are read from the job's resolved config where
+    the name is a setting there, else parsed from the override text.
+
+    Returns:
+        (parameters, base seed, replicates); the last two are ``None`` when unknown.
+    """
+    hydra_dir = path / ".hydra"
+    try:
+        overrides = yaml.safe_load((hydra_dir / "overrides.yaml").read_text()) or []
+    except (OSError, yaml.YAMLError):
+        overrides = []
+    try:
+        cfg = yaml.safe_load((hydra_dir / "config.yaml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        cfg = {}
+    params: dict[str, Any] = {}
+    for item in overrides:
+        key, _, text = str(item).partition("=")
+        key = key.lstrip("+~")
+        if not key or key in NOT_PARAMETERS or key.startswith("hydra."):
+            continue
+        found, value = _lookup(cfg, key)
+        if not found or (isinstance(value, str) and "${" in value):
+            value = _parse_value(text)
+        params[key] = value
+    seed = _lookup(cfg, "seed")[1]
+    replicates = _lookup(cfg, "run.replicates")[1]
+    as_int = lambda v: v if isinstance(v, int) and not isinstance(v, bool) else None  # noqa: E731
+    return params, as_int(seed), as_int(replicates)
+
+
+def load_points(root: Path, warn: TextIO | None = None) -> list[Point]:
+    """The finished points below ``root``; incomplete ones are skipped with a note.
+
+    Notes go to ``warn`` (default: standard error).
+
+    A point folder counts when ``sim.runner.read_point`` accepts its tables and they hold
+    exactly the replicates its config asked for (``run.replicates``).
+
+    Raises:
+        NoResultsError: ``root`` is not a folder, is itself one point's folder, or holds
+            no finished point.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise NoResultsError(f"{root} is not a folder")
+    if (root / "summary.parquet").exists():
+        raise NoResultsError(
+            f"{root} is one point's folder (it has summary.parquet); "
+            "give the sweep folder that holds the points"
+        )
+    points, skipped = [], []
+    for path in point_dirs(root):
+        try:
+            _, summary, point = read_point(path)
+        except ValueError as err:
+            skipped.append(f"{path}: {err}")
+            continue
+        params, base_seed, replicates = swept_parameters(path)
+        if replicates is not None and sorted(summary["replicate"]) != list(range(replicates)):
+            skipped.append(
+                f"{path}: holds replicates {sorted(summary['replicate'])}, "
+                f"config asks for {replicates}"
+            )
+            continue
+        points.append(Point(path, point, summary, params, base_seed))
+    for line in skipped:
+        print(f"skipped incomplete point folder {line}", file=warn or sys.stderr)
+    if not points:
+        raise NoResultsError(
+            f"{root} has no finished sweep point (a folder below it with a valid "
+            "summary.parquet and daily.parquet); run a sweep into it first, e.g. "
+            f"python -m sim -m experiment=<name> hydra.sweep.dir={root}"
+        )
+    return points
+
+
+def _uniform(values: pd.Series) -> pd.Series:
+    """A column Parquet can store: numbers, booleans and text stay, mixed or nested become text."""
+    present = values.dropna()
+    kinds = {type(v) for v in present}
+    if kinds <= {int, float}:
+        return pd.to_numeric(values)
+    if kinds <= {bool} or kinds <= {str}:
+        return values
+    return values.map(lambda v: None if v is None else json.dumps(v, default=str))
+
+
+def runs_table(points: list[Point]) -> pd.DataFrame:
+    """One row per run: keys, swept parameters, replicate, seeds, summary metrics."""
+    params = list(dict.fromkeys(k for p in points for k in p.params))
+    frames = []
+    for p in points:
+        df = p.summary.copy()
+        df["base_seed"] = p.base_seed
+        for k in params:
+            df[k] = [p.params.get(k)] * len(df)  # a dict or list value stays one value
+        frames.append(df)
+    runs = pd.concat(frames, ignore_index=True)
+    for k in params:
+        runs[k] = _uniform(runs[k].astype(object))
+    metrics = [c for c in runs.columns if c not in {*KEY_COLUMNS, *params, "base_seed"}]
+    first = [c for c in KEY_COLUMNS if c in runs.columns]
+    order = first + params + ["replicate", "seed", "base_seed"]
+    order += [c for c in metrics if c not in order]
+    by = [c for c in [*first[2:], *params, "replicate"] if c in runs.columns]
+    runs = runs.sort_values(by, kind="stable", na_position="last", ignore_index=True)
+    return runs[order]
+
+
+def write_daily(points: list[Point], path: Path) -> int:
+    """Stream every point's daily table into one Parquet file, atomically.
+
+    Returns:
+        The number of rows written.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    schemas = [pq.read_schema(p.path / DAILY_FILE) for p in points]
+    if any(not s.equals(schemas[0]) for s in schemas):  # e.g. written by other code versions
+        daily = pd.concat([pd.read_parquet(p.path / DAILY_FILE) for p in points])
+        write_parquet(daily, path)
+        return len(daily)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    rows = 0
+    try:
+        with pq.ParquetWriter(tmp, schemas[0]) as writer:
+            for p in points:
+                table = pq.read_table(p.path / DAILY_FILE)
+                writer.write_table(table)
+                rows += table.num_rows
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return rows
+
+
+def collect(root: Path, warn: TextIO | None = None) -> tuple[pd.DataFrame, list[Point]]:
+    """Write ``root/runs.parquet`` and ``root/daily.parquet`` from the finished points.
+
+    Returns:
+        (the runs table, the points it came from).
+
+    Raises:
+        NoResultsError: see ``load_points``.
+    """
+    root = Path(root)
+    points = load_points(root, warn)
+    runs = runs_table(points)
+    write_daily(points, root / DAILY_FILE)
+    write_parquet(runs, root / RUNS_FILE)
+    return runs, points
+
+
+def swept_columns(runs: pd.DataFrame) -> list[str]:
+    """Columns of a runs table that hold swept parameters (between policy and replicate)."""
+    cols = list(runs.columns)
+    return cols[cols.index("policy") + 1 : cols.index("replicate")]
+
+
+def points_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per point: KM median lifespan, alive at the horizon, activity, revenue."""
+    from sim.survival import format_median, km_median
+
+    by = ["group", "policy", *swept_columns(runs)]
+    rows = []
+    for key, g in runs.groupby(by, sort=False, dropna=False):
+        median, reached = km_median(g["lifespan_days"], g["censored"])
+        rows.append(
+            dict(zip(by, key, strict=True))
+            | {
+                "runs": len(g),
+                "median_lifespan_days": format_median(median, reached),
+                "alive_at_end": f"{int(g['censored'].sum())}/{len(g)}",
+                "msgs_per_day": g["msgs_per_day"].mean(),
+                "active_per_day": g["active_members_mean"].mean(),
+                "members_end": g["members_end"].median(),
+                "revenue_yuan": g["revenue"].mean(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def format_points(runs: pd.DataFrame) -> str:
+    """``points_table`` as text."""
+    return points_table(runs).to_string(index=False, float_format=lambda v: f"{v:.1f}")
+
+
+# --- progress -------------------------------------------------------------------------
+
+
+def mark_done(sweep_dir: Path, job: str, status: str, out: str, seconds: float) -> None:
+    """Record that a job finished (``ran``, ``resumed`` or ``failed``): one small file.
+
+    Written by each job (in whatever process or machine runs it) into
+    ``<sweep dir>/.progress/``, where ``Progress`` counts them.
+    """
+    folder = Path(sweep_dir) / PROGRESS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"status": status, "dir": out, "seconds": seconds}
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    with os.fdopen(fd, "w") as f:
+        json.dump(record, f)
+    os.replace(tmp, folder / f"{job}.json")
+
+
+def read_marks(sweep_dir: Path) -> list[dict]:
+    """The jobs recorded by ``mark_done`` so far."""
+    marks = []
+    for f in sorted((Path(sweep_dir) / PROGRESS_DIR).glob("*.json")):
+        try:
+            marks.append(json.loads(f.read_text()))
+        except (OSError, ValueError):
+            continue  # being replaced right now; counted on the next look
+    return marks
+
+
+def clock(seconds: float) -> str:
+    """``h:mm:ss``."""
+    s = int(round(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+class Progress:
+    """Prints ``points done / total, elapsed, estimate left`` while a sweep runs.
+
+    It watches the jobs' completion records on disk (``mark_done``), so it works the
+    same whether jobs run in this process, in joblib workers, or on a SLURM cluster
+    sharing the folder. A background thread looks every ``interval`` seconds and prints
+    a line to ``stream`` when the count changed (and at least every ``heartbeat``
+    seconds). The estimate assumes the points still to run take as long as the ones run
+    so far; points found finished (resumed) take no time.
+    """
+
+    def __init__(
+        self,
+        sweep_dir: Path,
+        total: int | None,
+        to_resume: int = 0,
+        stream: TextIO | None = None,
+        interval: float = 1.0,
+        heartbeat: float = 60.0,
+    ):
+        self.sweep_dir = Path(sweep_dir)
+        self.total, self.to_resume = total, to_resume
+        self.stream = stream or sys.stderr
+        self.interval, self.heartbeat = interval, heartbeat
+        self.start = time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="sweep-progress", daemon=True)
+
+    def reset(self) -> None:
+        """Forget the records of an earlier sweep into the same folder."""
+        folder = self.sweep_dir / PROGRESS_DIR
+        for f in folder.glob("*.json"):
+            f.unlink(missing_ok=True)
+
+    def line(self, final: bool = False) -> str:
+        """The progress line for the records on disk now."""
+        marks = read_marks(self.sweep_dir)
+        done = len(marks)
+        ran = sum(m["status"] == "ran" for m in marks)
+        resumed = sum(m["status"] == "resumed" for m in marks)
+        failed = sum(m["status"] == "failed" for m in marks)
+        elapsed = time.monotonic() - self.start
+        what = f"{resumed} resumed" + (f", {failed} failed" if failed else "")
+        if final:
+            total = f"/{self.total}" if self.total is not None else ""
+            return f"sweep: {done}{total} points done ({ran} run, {what}) in {clock(elapsed)}"
+        head = f"sweep: {done}/{self.total}" if self.total is not None else f"sweep: {done}"
+        text = f"{head} points done ({what}) | elapsed {clock(elapsed)}"
+        if self.total is not None and done < self.total:
+            to_run = max(self.total - done - max(self.to_resume - resumed, 0), 0)
+            if ran:
+                text += f" | about {clock(elapsed / ran * to_run)} left"
+            elif to_run:
+                text += " | estimate after the first point"
+        return text
+
+    def _watch(self) -> None:
+        last, last_time = None, time.monotonic()
+        while not self._stop.wait(self.interval):
+            count = len(list((self.sweep_dir / PROGRESS_DIR).glob("*.json")))
+            if count != last or time.monotonic() - last_time >= self.heartbeat:
+                if count or last is not None:
+                    print(self.line(), file=self.stream, flush=True)
+                last, last_time = count, time.monotonic()
+
+    def begin(self) -> None:
+        """Print the plan and start watching."""
+        if self.total is not None:
+            todo = self.total - self.to_resume
+            print(
+                f"sweep: {self.total} points into {self.sweep_dir} "
+                f"({self.to_resume} already finished, {todo} to run)",
+                file=self.stream,
+                flush=True,
+            )
+        self._thread.start()
+
+    def end(self) -> None:
+        """Stop watching and print the final line."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        print(self.line(final=True), file=self.stream, flush=True)
