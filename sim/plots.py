@@ -578,16 +578,20 @@ def tradeoff(runs: pd.DataFrame, path: Path, by: str = "policy") -> pd.DataFrame
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7, 4.5), constrained_layout=True)
         front = table[table["pareto"]].sort_values(["lifespan_days", "revenue"])
+        fx, fy = front["lifespan_days"].to_numpy(float), front["revenue"].to_numpy(float)
+        # the edge of the region the front dominates: from the revenue axis, down each
+        # step, to the lifespan axis
         ax.step(
-            front["lifespan_days"],
-            front["revenue"],
+            np.concatenate([[0], fx, [fx[-1]]]),
+            np.concatenate([[fy[0]], fy, [0]]),
             where="pre",
             color="black",
             linewidth=1,
             linestyle="--",
-            label="Pareto front (longer and richer)",
+            label="Pareto front (no run lives longer and earns more)",
             zorder=1,
         )
+        ax.scatter(fx, fy, s=110, facecolors="none", edgecolors="black", linewidths=1, zorder=3)
         for value in values:
             sub = table[table[by] == value]
             for censored, face in ((False, palette[value]), (True, "none")):

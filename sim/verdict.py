@@ -149,7 +149,7 @@ def _tradeoff(win: pd.Series, lose: pd.Series, by: str) -> str:
         f"({_num(win['revenue'])} vs {_num(lose['revenue'])} yuan)"
     )
     text = f"The {w} groups had {activity}, and earned {revenue}"
-    if richer and win["revenue_per_day"] < lose["revenue_per_day"]:
+    if richer and lose["revenue_per_day"] > 1.05 * win["revenue_per_day"]:
         text += (
             f": {lo} earned more per day alive ({_num(lose['revenue_per_day'])} vs "
             f"{_num(win['revenue_per_day'])} yuan) but its groups did not live long enough "
