@@ -183,7 +183,7 @@ def heatmap_table(
             label = format_median(value, reached)
         else:
             value, reached = float(cell[metric].mean()), True
-            label = _fmt_number(value)
+            label = f"{value:,.0f}" if metric == "revenue" else _fmt_number(value)
         rows.append(
             dict(zip(keys, key, strict=True))
             | {"value": value, "reached": reached, "label": label, "runs": len(cell)}
@@ -263,9 +263,10 @@ def grid_heatmap(
         fig.colorbar(image, ax=axes, label=label, shrink=0.9)
         n = table["runs"]
         per_cell = f"{n.min()}" if n.min() == n.max() else f"{n.min()}-{n.max()}"
-        head = title or label[0].upper() + label[1:]
+        head = title or label
+        head = head[0].upper() + head[1:]
         where = _groups_text(runs)
-        fig.suptitle(f"{head}{', ' + where if where else ''} ({per_cell} runs per cell)")
+        fig.suptitle(f"{head}\n{where + ', ' if where else ''}{per_cell} runs per cell")
         _save(fig, path)
     return table
 
@@ -631,6 +632,18 @@ def swept_columns(runs: pd.DataFrame) -> list[str]:
     return [c for c in runs.columns if "." in c and runs[c].nunique(dropna=False) > 1]
 
 
+def grid_axes(runs: pd.DataFrame) -> tuple[str, str] | None:
+    """The two heatmap axes of a runs table, or None when they are not clear.
+
+    The two swept (dotted-name) columns if there are exactly two; with fewer, the policy
+    and group columns that vary fill in (a policy x group-type sweep gets a heatmap).
+    """
+    swept = swept_columns(runs)
+    if len(swept) < 2:
+        swept += [c for c in ("policy", "group") if c in runs and runs[c].nunique() > 1]
+    return (swept[0], swept[1]) if len(swept) == 2 else None
+
+
 def default_by(runs: pd.DataFrame) -> str:
     """``policy``, or ``group`` when there is one policy and several group types."""
     if runs["policy"].nunique() == 1 and "group" in runs and runs["group"].nunique() > 1:
@@ -660,10 +673,11 @@ def all_figures(
     """Write every applicable figure into ``out`` and return their paths.
 
     Survival, activity, roles, exits and trade-off figures always; grid heatmaps of
-    lifespan, messages and revenue when ``x`` and ``y`` are given, or inferred when the
-    runs table has exactly two swept columns. Without ``facet``, the first other column
-    that varies (group, policy, another swept knob) becomes the facet, and any further
-    one splits the heatmaps into one file per value, so no cell pools different points.
+    lifespan, messages and revenue when ``x`` and ``y`` are given or ``grid_axes`` finds
+    them (exactly two swept columns, or policy x group type). Without ``facet``, the
+    first other column that varies (group, policy, another swept knob) becomes the
+    facet, and any further one splits the heatmaps into one file per value, so no cell
+    pools different points.
     """
     out = Path(out)
     daily = _with_by(daily, runs, by)
@@ -682,10 +696,10 @@ def all_figures(
     paths.append(out / "tradeoff.png")
     tradeoff(runs, paths[-1], by)
     if x is None and y is None:
-        swept = swept_columns(runs)
-        if len(swept) != 2:
+        axes = grid_axes(runs)
+        if axes is None:
             return paths
-        x, y = swept
+        x, y = axes
     varying = [
         c
         for c in ["group", "policy", *swept_columns(runs)]

@@ -227,3 +227,14 @@ def test_cli_missing_folder_or_file(tmp_path):
     pd.DataFrame({"run_id": ["a"]}).to_parquet(tmp_path / "half" / "daily.parquet")
     with pytest.raises(SystemExit, match=r"runs.parquet.*missing: policy, lifespan_days"):
         plots.main([str(tmp_path / "half")])
+
+
+def test_grid_axes_inference():
+    base = {"run_id": list("abcd"), "group": ["g"] * 4, "policy": ["p"] * 4}
+    runs = pd.DataFrame(base | {"a.x": [1, 1, 2, 2], "b.y": [1, 2, 1, 2], "run.days": 30})
+    assert plots.grid_axes(runs) == ("a.x", "b.y")  # constant dotted columns don't count
+    runs = pd.DataFrame(base | {"policy": list("ppqq"), "group": list("ghgh")})
+    assert plots.grid_axes(runs) == ("policy", "group")
+    assert plots.grid_axes(pd.DataFrame(base | {"group": list("ghij")})) is None
+    three = pd.DataFrame(base | {"a.x": [1, 2, 1, 2], "b.y": [1, 1, 2, 2], "c.z": [1, 2, 2, 1]})
+    assert plots.grid_axes(three) is None
