@@ -200,6 +200,12 @@ def _two(stats: pd.DataFrame, by: str, horizon: float, alpha: float) -> str:
     return " ".join(parts)
 
 
+def _significance_tag(p: float, alpha: float) -> str:
+    if math.isnan(p):
+        return ""
+    return " (significant)" if p < alpha else " (not significant)"
+
+
 def _many(stats: pd.DataFrame, by: str, horizon: float, alpha: float, overall: float) -> str:
     ranked = sorted((row for _, row in stats.iterrows()), key=survival_key, reverse=True)
 
@@ -221,7 +227,9 @@ def _many(stats: pd.DataFrame, by: str, horizon: float, alpha: float, overall: f
         state = "differs" if significant else "does not differ significantly"
         ref = stats.iloc[0][by]
         pairs = "; ".join(
-            f"{row[by]} p = {format_p(row['logrank_p'])}" for _, row in stats.iloc[1:].iterrows()
+            f"{row[by]} p = {format_p(row['logrank_p'])}"
+            + _significance_tag(row["logrank_p"], alpha)
+            for _, row in stats.iloc[1:].iterrows()
         )
         parts.append(
             f"Survival {state} across the {len(stats)} policies at the {alpha:g} level "
@@ -230,11 +238,18 @@ def _many(stats: pd.DataFrame, by: str, horizon: float, alpha: float, overall: f
         )
     active = stats.loc[stats["msgs_per_day"].idxmax()]
     rich = stats.loc[stats["revenue"].idxmax()]
-    parts.append(
-        f"The most active policy was {active[by]} ({_num(active['msgs_per_day'])} member "
-        f"messages per day alive) and the most lucrative {rich[by]} "
-        f"({_num(rich['revenue'])} yuan per run)"
-    )
+    msgs = f"{_num(active['msgs_per_day'])} member messages per day alive"
+    money = f"{_num(rich['revenue'])} yuan per run"
+    if active[by] == rich[by]:
+        parts.append(
+            f"The policy {active[by]} was both the most active ({msgs}) and the most "
+            f"lucrative ({money})"
+        )
+    else:
+        parts.append(
+            f"The most active policy was {active[by]} ({msgs}) and the most lucrative was "
+            f"{rich[by]} ({money})"
+        )
     if rich[by] == ranked[0][by]:
         parts[-1] += ", so the longest-lived policy also earned the most: no trade-off here."
     else:
