@@ -97,8 +97,10 @@ class MedianCI:
         return format_median(self.median, self.reached)
 
     def ci_text(self) -> str:
-        """The interval, e.g. ``"30 to 45"`` or ``"210 to > 365"``."""
+        """The interval, e.g. ``"30 to 45"``, ``"210 to > 365"`` or ``"> 365"``."""
         low = format_median(self.low, self.low_reached)
+        if not self.low_reached:
+            return low
         return f"{low} to {format_median(self.high, self.high_reached)}"
 
 
