@@ -280,8 +280,13 @@ def points_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_points(runs: pd.DataFrame) -> str:
-    """``points_table`` as text."""
-    return points_table(runs).to_string(index=False, float_format=lambda v: f"{v:.1f}")
+    """``points_table`` as text: swept values as given (0.25 stays 0.25), metrics to 0.1."""
+    exact = {
+        c: (lambda v: f"{v:g}" if isinstance(v, float) else str(v)) for c in swept_columns(runs)
+    }
+    return points_table(runs).to_string(
+        index=False, formatters=exact, float_format=lambda v: f"{v:.1f}"
+    )
 
 
 # --- progress -------------------------------------------------------------------------
