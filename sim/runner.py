@@ -128,49 +128,61 @@ def read_point(out: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     return daily, summary, point
 
 
+def replicates_of(
+    daily: pd.DataFrame, summary: pd.DataFrame, replicates: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of replicates ``0 .. replicates - 1`` of a point's tables."""
+    summary = summary[summary["replicate"] < replicates].reset_index(drop=True)
+    return daily[daily["run_id"].isin(summary["run_id"])].reset_index(drop=True), summary
+
+
+def _by_replicate(daily: pd.DataFrame, summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    summary = summary.sort_values("replicate", kind="stable", ignore_index=True)
+    rank = {r: i for i, r in enumerate(summary["run_id"])}
+    daily = daily.sort_values("run_id", key=lambda s: s.map(rank), kind="stable")
+    return daily.reset_index(drop=True), summary
+
+
 def run_or_resume(cfg: SimConfig, out: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[int]]:
     """Run a point into ``out``, reusing the runs already finished there.
 
     A replicate is reused when ``out`` holds a valid result (``read_point``) of the same
     point id, i.e. the same resolved configuration; only missing replicates are run, so
-    asking for more replicates runs just the new ones. Anything else (another point id,
-    an unreadable, partial or inconsistent file) is run again from scratch. The files
-    are rewritten only when something changed.
+    asking for more replicates runs just the new ones, and asking for fewer keeps the
+    others on disk. Anything else (another point id, an unreadable, partial or
+    inconsistent file) is run again from scratch. Files are rewritten only when
+    something was run.
 
     Returns:
-        (daily, summary, replicates that were run); an empty list means no model work.
+        (daily, summary, replicates that were run): the tables of replicates
+        ``0 .. cfg.run.replicates - 1``; an empty list means no model work.
     """
     point, wanted = point_id(cfg), list(range(cfg.run.replicates))
-    old_daily, old_summary = None, None
+    old = None
     if (out / "summary.parquet").exists():
         try:
-            old_daily, old_summary, old_point = read_point(out)
+            daily, summary, old_point = read_point(out)
+            old = (daily, summary) if old_point == point else None
         except ValueError:
-            old_point = None
-        if old_point != point:
-            old_daily, old_summary = None, None
-    have = set() if old_summary is None else set(old_summary["replicate"]) & set(wanted)
+            old = None
+    have = set() if old is None else set(old[1]["replicate"])
     missing = [r for r in wanted if r not in have]
-    if old_summary is not None and not missing and len(old_summary) == len(wanted):
-        return old_daily, old_summary, []
-    daily, summary = run_point(cfg, missing) if missing else (None, None)
-    if old_summary is not None and have:
-        keep = old_summary["replicate"].isin(wanted)
-        old_summary = old_summary[keep]
-        old_daily = old_daily[old_daily["run_id"].isin(old_summary["run_id"])]
-        if daily is not None and (
-            list(daily.columns) != list(old_daily.columns)
-            or list(summary.columns) != list(old_summary.columns)
+    if not missing:
+        return (*replicates_of(*old, cfg.run.replicates), [])
+    daily, summary = run_point(cfg, missing)
+    if old is not None:
+        if list(daily.columns) != list(old[0].columns) or list(summary.columns) != list(
+            old[1].columns
         ):  # written by a version of the code with other columns: run everything
-            return (*run_point(cfg), wanted)
-        daily = pd.concat([d for d in (old_daily, daily) if d is not None], ignore_index=True)
-        summary = pd.concat([s for s in (old_summary, summary) if s is not None])
-        summary = summary.sort_values("replicate", kind="stable").reset_index(drop=True)
-        rank = {r: i for i, r in enumerate(summary["run_id"])}
-        daily = daily.sort_values("run_id", key=lambda s: s.map(rank), kind="stable")
-        daily = daily.reset_index(drop=True)
+            missing = wanted
+            daily, summary = run_point(cfg)
+        else:
+            daily, summary = _by_replicate(
+                pd.concat([old[0], daily], ignore_index=True),
+                pd.concat([old[1], summary], ignore_index=True),
+            )
     write_point(out, daily, summary)
-    return daily, summary, missing
+    return (*replicates_of(daily, summary, cfg.run.replicates), missing)
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:

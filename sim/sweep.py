@@ -11,8 +11,10 @@ Tables written into the sweep folder (atomically, ``sim.runner.write_parquet``):
 
 - ``runs.parquet``: one row per run: ``run_id``, ``point``, ``group``, ``policy``, every
   swept parameter by its dotted name (taken from the jobs' overrides, e.g.
-  ``policy.tactics.sales.per_day``), ``replicate``, ``seed`` (the replicate's seed),
-  ``base_seed``, then every summary metric (``lifespan_days``, ``censored``, ...).
+  ``policy.tactics.sales.per_day``; a setting fixed on the command line, such as
+  ``run.days=30``, is an override too and gets a column), ``replicate``, ``seed`` (the
+  replicate's seed), ``base_seed``, then every summary metric (``lifespan_days``,
+  ``censored``, ...).
 - ``daily.parquet``: every point's daily rows (``run_id``, ``point``, ``group``,
   ``policy``, ``replicate``, ``day``, the daily series); join to runs on ``run_id``.
 """
@@ -30,10 +32,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
-from sim.runner import read_point, write_parquet
+from sim.runner import read_point, replicates_of, write_parquet
 
 RUNS_FILE = "runs.parquet"
 DAILY_FILE = "daily.parquet"
@@ -132,7 +136,8 @@ def load_points(root: Path, warn: TextIO | None = None) -> list[Point]:
     Notes go to ``warn`` (default: standard error).
 
     A point folder counts when ``sim.runner.read_point`` accepts its tables and they hold
-    exactly the replicates its config asked for (``run.replicates``).
+    every replicate its config asks for (``run.replicates`` = N); replicates N and above,
+    kept from a sweep that asked for more, are left out of the tables.
 
     Raises:
         NoResultsError: ``root`` is not a folder, is itself one point's folder, or holds
@@ -149,17 +154,17 @@ def load_points(root: Path, warn: TextIO | None = None) -> list[Point]:
     points, skipped = [], []
     for path in point_dirs(root):
         try:
-            _, summary, point = read_point(path)
+            daily, summary, point = read_point(path)
         except ValueError as err:
             skipped.append(f"{path}: {err}")
             continue
         params, base_seed, replicates = swept_parameters(path)
-        if replicates is not None and sorted(summary["replicate"]) != list(range(replicates)):
-            skipped.append(
-                f"{path}: holds replicates {sorted(summary['replicate'])}, "
-                f"config asks for {replicates}"
-            )
-            continue
+        if replicates is not None:
+            held = sorted(summary["replicate"])
+            if not set(range(replicates)) <= set(held):
+                skipped.append(f"{path}: holds replicates {held}, config asks for {replicates}")
+                continue
+            summary = replicates_of(daily, summary, replicates)[1]
         points.append(Point(path, point, summary, params, base_seed))
     for line in skipped:
         print(f"skipped incomplete point folder {line}", file=warn or sys.stderr)
@@ -205,6 +210,14 @@ def runs_table(points: list[Point]) -> pd.DataFrame:
     return runs[order]
 
 
+def _daily_of(p: Point) -> pa.Table:
+    """A point's daily rows, of the runs in its (possibly trimmed) summary."""
+    table = pq.read_table(p.path / DAILY_FILE)
+    if len(p.summary) == len(pc.unique(table["run_id"])):
+        return table
+    return table.filter(pc.is_in(table["run_id"], value_set=pa.array(list(p.summary["run_id"]))))
+
+
 def write_daily(points: list[Point], path: Path) -> int:
     """Stream every point's daily table into one Parquet file, atomically.
 
@@ -214,7 +227,7 @@ def write_daily(points: list[Point], path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     schemas = [pq.read_schema(p.path / DAILY_FILE) for p in points]
     if any(not s.equals(schemas[0]) for s in schemas):  # e.g. written by other code versions
-        daily = pd.concat([pd.read_parquet(p.path / DAILY_FILE) for p in points])
+        daily = pd.concat([_daily_of(p).to_pandas() for p in points], ignore_index=True)
         write_parquet(daily, path)
         return len(daily)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -223,7 +236,7 @@ def write_daily(points: list[Point], path: Path) -> int:
     try:
         with pq.ParquetWriter(tmp, schemas[0]) as writer:
             for p in points:
-                table = pq.read_table(p.path / DAILY_FILE)
+                table = _daily_of(p)
                 writer.write_table(table)
                 rows += table.num_rows
         os.replace(tmp, path)

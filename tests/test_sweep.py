@@ -18,7 +18,7 @@ import yaml
 from sim.cli import compose
 from sim.report import main as report_main
 from sim.runner import read_point, replicate_seed, run_or_resume, run_point, write_parquet
-from sim.sweep import Progress, mark_done, point_dirs, swept_parameters
+from sim.sweep import NoResultsError, Progress, collect, mark_done, point_dirs, swept_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPERIMENTS = ROOT / "configs" / "experiment"
@@ -195,11 +195,34 @@ def test_run_or_resume_reuses_only_the_same_point(tmp_path):
     fresh_daily, fresh_summary = run_point(more)
     pd.testing.assert_frame_equal(summary, fresh_summary)
     pd.testing.assert_frame_equal(daily, fresh_daily)
+    # fewer replicates: nothing runs, and the others stay on disk
+    daily, summary, ran = run_or_resume(compose(["run.days=6", "run.replicates=2"]), tmp_path)
+    assert ran == [] and list(summary["replicate"]) == [0, 1]
+    assert set(daily["run_id"]) == set(summary["run_id"])
+    assert len(read_point(tmp_path)[1]) == 3
     # a changed setting is another point: everything reruns
     changed = compose(["run.days=6", "run.replicates=3", "group.authority=0.9"])
     _, summary, ran = run_or_resume(changed, tmp_path)
     assert ran == [0, 1, 2]
     assert set(summary["point"]) != set(fresh_summary["point"])
+
+
+def test_tables_hold_the_replicates_the_config_asks_for(tmp_path):
+    """A point folder holding more replicates than its config asks for is trimmed."""
+    point = tmp_path / "points" / "a"
+    run_or_resume(compose(["run.days=5", "run.replicates=3"]), point)
+    (point / ".hydra").mkdir()
+    (point / ".hydra" / "overrides.yaml").write_text("- run.days=5\n- run.replicates=2\n")
+    config = {"seed": 0, "run": {"days": 5, "replicates": 2}}
+    (point / ".hydra" / "config.yaml").write_text(yaml.safe_dump(config))
+    runs, _ = collect(tmp_path)
+    assert list(runs["replicate"]) == [0, 1] and (runs["run.days"] == 5).all()
+    daily = pd.read_parquet(tmp_path / "daily.parquet")
+    assert set(daily["run_id"]) == set(runs["run_id"])
+    config["run"]["replicates"] = 4  # asks for more than the folder holds: not a result
+    (point / ".hydra" / "config.yaml").write_text(yaml.safe_dump(config))
+    with pytest.raises(NoResultsError):
+        collect(tmp_path, warn=io.StringIO())
 
 
 def test_read_point_rejects_partial_results(tmp_path):
