@@ -31,7 +31,15 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.runner import point_id, read_point
-from sim.sweep import Progress, collect, format_points, mark_done, point_dirs, read_marks
+from sim.sweep import (
+    NoResultsError,
+    Progress,
+    collect,
+    format_points,
+    mark_done,
+    point_dirs,
+    read_marks,
+)
 
 _ACTIVE: dict[str, Progress] = {}  # the running sweep's display (main process only)
 
@@ -136,7 +144,10 @@ class SweepCallback(Callback):
         if progress is not None:
             progress.end()
         root = Path(str(config.hydra.sweep.dir))
-        runs, points = collect(root)
+        try:
+            runs, points = collect(root)
+        except NoResultsError as err:  # Hydra would turn an exception into a warning
+            raise SystemExit(f"report error: {err}") from None
         print(format_points(runs))
         n_points = len(points)
         print(
