@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -27,15 +28,38 @@ def replicate_seed(base: int, replicate: int) -> int:
     return int(np.random.SeedSequence([base, replicate]).generate_state(1, np.uint64)[0] >> 1)
 
 
+# Modules that only present results: editing them does not change what a run produces.
+PRESENTATION = {"cli", "compare", "plots", "report", "sweep", "callbacks", "survival", "verdict"}
+
+
+@functools.cache
+def model_fingerprint() -> str:
+    """Hash of the source of every module that can change a run's output.
+
+    That is all of ``sim`` except the presentation modules (a new module counts until
+    it is listed there), so results made by other model code are never reused.
+    """
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        if path.parent == root and path.stem in PRESENTATION:
+            continue
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def point_id(cfg: SimConfig) -> str:
-    """Hash of the resolved configuration, without ``run.replicates``.
+    """Hash of the resolved configuration (without ``run.replicates``) and the model code.
 
     Two configurations that differ in any setting get different ids, so a changed
-    setting reruns; the number of replicates is left out so that replicate ``r`` of a
-    point keeps its id (and seed) when more replicates are asked for.
+    setting reruns, and so does any change to the model's code (``model_fingerprint``);
+    the number of replicates is left out so that replicate ``r`` of a point keeps its id
+    (and seed) when more replicates are asked for.
     """
     settings = dataclasses.asdict(cfg)
     del settings["run"]["replicates"]
+    settings["model_code"] = model_fingerprint()
     text = json.dumps(settings, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 

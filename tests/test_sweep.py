@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from sim import runner
 from sim.cli import compose
 from sim.report import main as report_main
 from sim.runner import read_point, replicate_seed, run_or_resume, run_point, write_parquet
@@ -205,6 +206,20 @@ def test_run_or_resume_reuses_only_the_same_point(tmp_path):
     _, summary, ran = run_or_resume(changed, tmp_path)
     assert ran == [0, 1, 2]
     assert set(summary["point"]) != set(fresh_summary["point"])
+
+
+def test_a_change_to_the_model_code_reruns_a_finished_point(tmp_path, monkeypatch):
+    cfg = compose(["run.days=6", "run.replicates=2"])
+    assert run_or_resume(cfg, tmp_path)[2] == [0, 1]
+    assert run_or_resume(cfg, tmp_path)[2] == []
+    monkeypatch.setattr(runner, "model_fingerprint", lambda: "edited-model")
+    assert run_or_resume(cfg, tmp_path)[2] == [0, 1]
+
+
+def test_model_fingerprint_covers_model_code_not_presentation():
+    root = Path(runner.__file__).parent
+    assert {"model", "hazards", "config"}.isdisjoint(runner.PRESENTATION)
+    assert all((root / f"{name}.py").exists() for name in runner.PRESENTATION)
 
 
 def test_tables_hold_the_replicates_the_config_asks_for(tmp_path):
