@@ -74,6 +74,7 @@ class PacketBook:
             model.today["grabs"] += cand.size
             model.excitement += cfg.excitement_per_grab * cand.size
             thanks = cand[model.rng.random(cand.size) < cfg.thanks]
+            model.today["msgs_thanks"] += thanks.size
             model.member_posts(thanks, np.ones(thanks.size), noise=1.0)
             if pk.sender < 0:  # paid-for participation crowds out interest (E11)
                 m.interest[cand] *= 1.0 - cfg.crowd_out

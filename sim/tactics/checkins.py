@@ -57,5 +57,6 @@ class Checkins(Tactic):
         self.last_share = done.size / idx.size
         m.interest[done] = np.minimum(1.0, m.interest[done] + c.habit)
         model.member_posts(done, np.ones(done.size), noise=1.0)
+        model.today["msgs_checkins"] += done.size
         if c.mandatory:
             model.add_to_channel(Channel.RULES, 1.0 - self.last_share)
