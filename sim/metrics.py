@@ -20,7 +20,8 @@ COUNTERS = (
     + ["joins", "mutes", "unmutes"]
     + [f"exits_{c}" for c in CAUSE_NAMES]
     + ["packets_operator", "packets_member", "packet_yuan_operator", "packet_yuan_member"]
-    + ["grabs", "msgs_thanks", "msgs_checkins", "ads_operator", "ads_spam", "spammers_kicked", "fights", "fights_defused"]
+    + ["grabs", "msgs_thanks", "msgs_checkins", "ads_operator", "ads_spam", "spammers_kicked"]
+    + ["fights", "fights_defused"]
     + ["meetup_attendees", "purchases", "revenue_sales", "revenue_fees"]
 )
 # Daily state columns, filled at the end of each day.
