@@ -72,7 +72,7 @@ class GroupConfig:
     founders: int = 12  # of those, invited by the owner directly; rest by the cascade (000, E4)
     thinkers: int = 2  # initial thinkers [persons] (003: 1-2 per group)
     critics: int = 4  # initial critics [persons] (003: "a few")
-    silent_share: float = 0.2  # initial share who muted at once [0-1] (assumption; 003 >50% later)
+    silent_share: float = 0.55  # share who mute the group on joining [0-1] (assumption; 003)
     extra_ties: float = 3.0  # mean acquaintances besides inviter/invitees [ties] (000)
     base_value: float = 0.35  # daily value of belonging, content aside [0-1] (003)
     content_weight: float = 0.2  # weight of operator content in daily value [0-1] (003)
@@ -117,8 +117,8 @@ class AttentionConfig:
     # P(open the group) in a peak hour, by role [1/h] (003: silent do not follow)
     read: PerRole = field(default_factory=lambda: PerRole(0.6, 0.5, 0.3, 0.01))
     # expected messages per opening at interest 1, by role [msg] (003: 4-5 people talk)
-    post: PerRole = field(default_factory=lambda: PerRole(0.8, 0.4, 0.01, 0.0))
-    activity_sigma: float = 0.8  # lognormal spread of members' activity (E6, E7: heavy tail)
+    post: PerRole = field(default_factory=lambda: PerRole(0.8, 0.4, 0.001, 0.0))
+    activity_sigma: float = 0.6  # lognormal spread of members' activity (E6, E7: heavy tail)
     interest_recovery_days: float = 60.0  # interest drifts back to baseline [days] (assumption)
 
     def __post_init__(self):

@@ -154,7 +154,9 @@ class GroupModel(mesa.Model):
         sigma = b.attention.activity_sigma
         scr = self.effects.screening  # targeted invitation: better-matched joiners (004)
         mu = g.interest_mean + 0.5 * scr * (1.0 - g.interest_mean)
-        m.role[idx] = Role.ONLOOKER if roles is None else roles  # newcomers lurk first (001)
+        if roles is None:  # newcomers lurk first (001); some mute the group at once (003)
+            roles = np.where(rng.random(k) < g.silent_share, Role.SILENT, Role.ONLOOKER)
+        m.role[idx] = roles
         m.present[idx] = True
         m.activity[idx] = rng.lognormal(-(sigma**2) / 2, sigma, k)
         m.interest0[idx] = m.interest[idx] = rng.beta(6 * mu, 6 * (1 - mu), k)

@@ -29,7 +29,9 @@ def replicate_seed(base: int, replicate: int) -> int:
 
 
 # Modules that only present results: editing them does not change what a run produces.
-PRESENTATION = {"cli", "compare", "plots", "report", "sweep", "callbacks", "survival", "verdict"}
+PRESENTATION = {
+    "cli", "compare", "plots", "report", "sweep", "callbacks", "survival", "verdict", "calibrate",
+}
 
 
 @functools.cache

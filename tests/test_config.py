@@ -4,6 +4,7 @@ the value and what is allowed, before anything runs (design.md, "Config is typed
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -167,7 +168,9 @@ def test_wrong_type_in_yaml_file(config_copy):
 
 def test_impossible_value_in_yaml_file(config_copy):
     path = config_copy / "group" / "relationship.yaml"
-    path.write_text(path.read_text().replace("silent_share: 0.2", "silent_share: 2.0"))
+    text = re.sub(r"(?m)^silent_share: .*$", "silent_share: 2.0", path.read_text())
+    assert "silent_share: 2.0" in text
+    path.write_text(text)
     with pytest.raises(ConfigError) as info:
         compose(["group=relationship"])
     assert_one_error(info.value, "group.silent_share", "2.0", ("between 0.0 and 1.0",))

@@ -1,0 +1,153 @@
+"""Calibration: choose free parameters' defaults by a grid search against targets.
+
+``python -m sim.calibrate [--quick] [--jobs N] [--out DIR]`` reruns the procedure that
+chose the calibrated defaults in ``configs/`` and prints the error on every target.
+
+Stage "participation" (the only stage so far). Scenario: the default group
+(relationship x feelings), days 30-59 of 60-day runs, ``REPLICATES`` paired seeds per
+grid point. Free parameters (all marked "assumption" in docs/model.md):
+
+- ``group.silent_share``: share of members who mute the group on joining;
+- ``behaviour.attention.post.onlooker``: an onlooker's messages per opening;
+- ``behaviour.attention.activity_sigma``: spread of members' activity.
+
+Targets used for fitting (value, tolerance; the error is ``(measured - value) / tol``):
+
+- silent share of members 0.55 +- 0.10 (seed 003: "more than half"; E8: 0.46-0.82);
+- onlooker share 0.40 +- 0.10 (seed 003: "about 40%");
+- share of the month's members who posted in it 0.20 +- 0.05 (E6: fewer than 25%);
+- share of posts from the top 10% of posters 0.56 +- 0.13 (E7).
+
+Held back for checking (``python -m sim.validate``): thinkers per group, the top five
+members' share, lifespans, and every mechanism pattern. The loss is the sum of
+squared errors; the grid point with the lowest loss wins, and its values are the ones
+written into ``configs/group/relationship.yaml`` and ``sim/config.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+
+from sim.cli import compose
+from sim.model import GroupModel
+from sim.runner import replicate_seed, write_parquet
+
+SCENARIO = ["group=relationship", "policy=feelings", "run.days=60"]
+WINDOW = (30, 60)  # days measured: the second month
+REPLICATES = 8
+GRID = {
+    "group.silent_share": [0.4, 0.5, 0.55, 0.6, 0.7],
+    "behaviour.attention.post.onlooker": [0.0005, 0.001, 0.002, 0.005],
+    "behaviour.attention.activity_sigma": [0.4, 0.6, 0.8, 1.0],
+}
+QUICK_GRID = {
+    "group.silent_share": [0.3, 0.55],
+    "behaviour.attention.post.onlooker": [0.003, 0.01],
+    "behaviour.attention.activity_sigma": [0.8],
+}
+# name -> (target value, tolerance, source)
+TARGETS = {
+    "silent_share": (0.55, 0.10, "003; E8"),
+    "onlooker_share": (0.40, 0.10, "003"),
+    "posted_share": (0.20, 0.05, "E6"),
+    "top10_posters_share": (0.56, 0.13, "E7"),
+}
+
+
+def month_participation(model: GroupModel, window: tuple[int, int] = WINDOW) -> dict:
+    """Step ``model`` through ``window`` (days) and measure participation in it.
+
+    Members counted are those present at both ends of the window. Role shares are the
+    means over the window's days.
+
+    Returns:
+        silent_share, onlooker_share, thinkers (mean count), posted_share (members who
+        posted at least once), top10_posters_share (posts by the top 10% of posters),
+        top5_share (member posts by the five most active members).
+    """
+    start, end = window
+    while model.t < start * 24 and model.running:
+        model.step()
+    m = model.members
+    before, present = m.messages[: m.n].copy(), m.present[: m.n].copy()
+    while model.t < end * 24 and model.running:
+        model.step()
+    n = before.size
+    stay = present & m.present[:n]
+    posts = (m.messages[:n] - before)[stay]
+    days = [r for r in model.records if start <= r["day"] < end]
+    members = np.array([max(r["members"], 1) for r in days], dtype=float)
+    ranked = np.sort(posts)[::-1]
+    posters = ranked[ranked > 0]
+    total = max(int(posters.sum()), 1)
+    return {
+        "silent_share": float(np.mean([r["n_silent"] for r in days] / members)),
+        "onlooker_share": float(np.mean([r["n_onlooker"] for r in days] / members)),
+        "thinkers": float(np.mean([r["n_thinker"] for r in days])),
+        "posted_share": float((posts > 0).mean()) if posts.size else 0.0,
+        "top10_posters_share": float(posters[: max(1, round(0.1 * posters.size))].sum() / total),
+        "top5_share": float(ranked[:5].sum() / total),
+    }
+
+
+def _one(point: dict, replicate: int) -> dict:
+    cfg = compose(SCENARIO + [f"{k}={v}" for k, v in point.items()])
+    model = GroupModel(cfg, seed=replicate_seed(cfg.seed, replicate))
+    return point | {"replicate": replicate} | month_participation(model)
+
+
+def errors(measured: pd.Series) -> pd.Series:
+    """Normalised error ``(measured - target) / tolerance`` for each target."""
+    return pd.Series({k: (measured[k] - v) / tol for k, (v, tol, _) in TARGETS.items()})
+
+
+def search(grid: dict, replicates: int, jobs: int) -> pd.DataFrame:
+    """Run every grid point; return one row per point with means, errors and loss."""
+    points = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
+    rows = Parallel(n_jobs=jobs)(
+        delayed(_one)(p, r) for p in points for r in range(replicates)
+    )
+    runs = pd.DataFrame(rows)
+    means = runs.groupby(list(grid), sort=False).mean(numeric_only=True).drop(columns="replicate")
+    errs = means.apply(errors, axis=1).add_prefix("err_")
+    table = means.join(errs)
+    table["loss"] = (errs**2).sum(axis=1)
+    return table.sort_values("loss").reset_index()
+
+
+def main(argv: list[str] | None = None) -> pd.DataFrame:
+    """Run the search, print the best points and the fitted values, save the table."""
+    ap = argparse.ArgumentParser(prog="python -m sim.calibrate", description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="4-point grid, 2 seeds (a smoke run)")
+    ap.add_argument("--jobs", type=int, default=-1, help="parallel processes (default: all cores)")
+    ap.add_argument("--out", type=Path, default=None, help="folder for calibration.parquet")
+    args = ap.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.jobs == 0 or args.jobs < -1:
+        ap.error(f"--jobs={args.jobs} is not allowed: must be a positive number or -1 (all cores)")
+    grid, reps = (QUICK_GRID, 2) if args.quick else (GRID, REPLICATES)
+    table = search(grid, reps, args.jobs)
+    out = args.out or Path("results/calibration") / f"{datetime.now():%Y-%m-%d_%H-%M-%S}"
+    write_parquet(table, out / "calibration.parquet")
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    best = table.iloc[0]
+    print("\nbest point (lowest loss):")
+    for k in grid:
+        print(f"  {k} = {best[k]}")
+    for k, (v, tol, src) in TARGETS.items():
+        err = best[f"err_{k}"]
+        print(f"  {k}: measured {best[k]:.3f}, target {v} +- {tol} ({src}), error {err:+.2f}")
+    print(f"table: {out / 'calibration.parquet'}")
+    return table
+
+
+if __name__ == "__main__":
+    main()
