@@ -5,7 +5,7 @@ PY312 ?= $(shell command -v python3.12 2>/dev/null || echo $(HOME)/.pyenv/versio
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-test lint bench
+.PHONY: run test install install-test browser lint bench
 
 $(VENV)/bin/activate:
 	$(PY312) -m venv $(VENV)
@@ -20,7 +20,22 @@ install-test: $(VENV)/bin/activate
 run: install
 	$(PY) -m sim.compare
 
-test: install-test
+# Debian's Chromium for the dashboard's browser test (tests/test_dashboard.py drives it
+# with Playwright; no browser is downloaded). Installed with apt-get as root or through
+# passwordless sudo; elsewhere the test is skipped and says why.
+browser:
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "note: no chromium and no apt-get: the dashboard's browser test will be skipped"; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+		else echo "note: no chromium and no root: the dashboard's browser test will be skipped"; exit 0; fi; \
+		echo "installing Debian's chromium for the dashboard's browser test"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+			|| echo "note: could not install chromium: the dashboard's browser test will be skipped"; \
+	fi
+
+test: install-test browser
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
