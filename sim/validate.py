@@ -165,9 +165,7 @@ def scenario_text(pattern: Pattern, quick: bool, runs: dict[str, pd.DataFrame]) 
     return " vs ".join(f"{s.label} ({size})" for s, size in zip(scenarios, sizes, strict=True))
 
 
-def evaluate(
-    patterns: Sequence[Pattern], runs: pd.DataFrame, quick: bool = False
-) -> pd.DataFrame:
+def evaluate(patterns: Sequence[Pattern], runs: pd.DataFrame, quick: bool = False) -> pd.DataFrame:
     """Measure each pattern on the runs and compare with its target: the table.
 
     A measurement that raises becomes a row with ``error`` set and ``passed`` False.
@@ -251,9 +249,7 @@ def run_battery(
     patterns = select_patterns(only)
     names = list(dict.fromkeys(n for p in patterns for n in p.scenarios))
     tasks = [
-        t
-        for n in names
-        for t in scenario_tasks(SCENARIO_BY_NAME[n], quick, base_seed, replicates)
+        t for n in names for t in scenario_tasks(SCENARIO_BY_NAME[n], quick, base_seed, replicates)
     ]
     runs = run_tasks(tasks, default_jobs() if jobs is None else jobs, progress)
     return evaluate(patterns, runs, quick), runs

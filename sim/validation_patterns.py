@@ -360,9 +360,7 @@ def invitation_counts(
     return int(((first - joined)[ok] < within).sum()), int(ok.sum())
 
 
-def weekly_mean(
-    daily: pd.DataFrame, column: str, week: int, per_member: bool = False
-) -> float:
+def weekly_mean(daily: pd.DataFrame, column: str, week: int, per_member: bool = False) -> float:
     """Mean of a daily column over week ``week`` (1 = days 0-6), or of column / members.
 
     NaN unless the group was alive on all seven days.
@@ -875,8 +873,7 @@ class PairedRatio:
         value = float(x.sum() / y.sum())
         low, high = bootstrap_ci(ratio_of_sums, x, y)
         text = (
-            f"{_ci_text(value, low, high, self.digits)}; "
-            f"{x.mean():.1f} vs {y.mean():.1f} per run"
+            f"{_ci_text(value, low, high, self.digits)}; {x.mean():.1f} vs {y.mean():.1f} per run"
         )
         return Estimate(value, low, high, "bootstrap", x.size, text=text)
 
