@@ -346,6 +346,8 @@ def server(tmp_path):
                 pytest.fail(f"dashboard server did not start:\n{log_path.read_text()}")
             time.sleep(0.3)
         yield url
+        log.flush()
+        assert "Traceback" not in log_path.read_text(), log_path.read_text()
     finally:
         proc.terminate()
         try:
@@ -414,6 +416,17 @@ def test_dashboard_in_chromium(server, tmp_path):
             expect(day).to_have_text("Day 2 of 365 · 00:00")
             expect(page.locator(".gs-status")).to_have_text("ALIVE")
 
+            # play runs on (a day per step) until paused
+            page.get_by_role("button", name="▶", exact=True).click()
+            page.wait_for_function(
+                "parseInt(document.querySelector('.gs-day').innerText.split(' ')[1]) >= 4"
+            )
+            page.get_by_role("button", name="❚❚", exact=True).click()
+            expect(step).to_be_enabled()
+            page.wait_for_timeout(1000)  # a step under way when paused still lands
+            days = int(day.inner_text().split()[1])
+            assert days >= 4 and day.inner_text() == f"Day {days} of 365 · 00:00"
+
             # the charts show the two days: the captions state what the figures draw
             messages = page.locator(".gs-caption-messages")
             expect(messages).to_contain_text("last 24 h:")
@@ -436,11 +449,10 @@ def test_dashboard_in_chromium(server, tmp_path):
             page.screenshot(path=shot, full_page=True)
             assert shot.stat().st_size > 50_000
 
-            # page 1: feelings and money side by side, caught up to day 2
+            # page 1: feelings and money side by side, caught up to page 0's day
             page.get_by_role("tab", name="Page 1").click()
-            expect(page.locator(".gs-compare-day")).to_have_text(
-                "feelings vs money · Day 2 · 00:00"
-            )
+            heading = f"feelings vs money · Day {days} · 00:00"
+            expect(page.locator(".gs-compare-day")).to_have_text(heading)
             for policy in ("feelings", "money"):
                 expect(page.locator(f".gs-compare-{policy}")).to_contain_text(f"{policy}: alive")
             expect(page.locator(".gs-caption-compare-members")).to_contain_text("feelings")

@@ -200,18 +200,22 @@ def network_figure(model: LiveModel, layout: InviteLayout) -> tuple[Figure, str]
     inviter = m.inviter[:n]
     pos = layout.update(inviter)
     present = m.present[:n]
-    fig = Figure(figsize=(6.4, 4.4), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(6.4, 3.6), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     ax.set_axis_off()
-    ax.set_aspect("equal")
-    # ties to the inviter (the operator sits at the centre)
-    ends = np.where(inviter[:, None] < 0, 0.0, pos[np.maximum(inviter, 0)])
-    both = present & ((inviter < 0) | present[np.maximum(inviter, 0)])
+    # ties to the inviter: member to member in grey, faint once either has left; the
+    # operator (at the centre) to the members it brought in, fainter still
+    by_operator = inviter < 0
+    ends = np.where(by_operator[:, None], 0.0, pos[np.maximum(inviter, 0)])
+    both = present & (by_operator | present[np.maximum(inviter, 0)])
+    grey = np.select(
+        [by_operator & both, both], [0.88, 0.55], default=0.92
+    )  # lightness of each tie
     ax.add_collection(
         LineCollection(
             np.stack([pos, ends], axis=1),
-            colors=np.where(both[:, None], [0.6, 0.6, 0.6, 1.0], [0.85, 0.85, 0.85, 1.0]),
-            linewidths=np.where(both, 0.6, 0.4),
+            colors=np.repeat(grey[:, None], 3, axis=1),
+            linewidths=np.where(both & ~by_operator, 0.8, 0.5),
             zorder=1,
         )
     )
