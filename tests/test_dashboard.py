@@ -357,6 +357,18 @@ def server(tmp_path):
         log.close()
 
 
+def settled(page, locator, quiet_ms: int = 1500, limit_s: float = 20) -> str:
+    """The locator's text once it has stayed the same for ``quiet_ms``."""
+    text, deadline = locator.inner_text(), time.time() + limit_s
+    while time.time() < deadline:
+        page.wait_for_timeout(quiet_ms)
+        now = locator.inner_text()
+        if now == text:
+            return text
+        text = now
+    raise AssertionError(f"text still changing after {limit_s} s: {text!r}")
+
+
 def number(text: str, before: str) -> float:
     """The number written just before ``before`` in ``text``."""
     found = re.search(r"(\d+(?:\.\d+)?) " + re.escape(before), text)
@@ -423,11 +435,11 @@ def test_dashboard_in_chromium(server, tmp_path):
             )
             page.get_by_role("button", name="❚❚", exact=True).click()
             expect(step).to_be_enabled()
-            page.wait_for_timeout(1000)  # a step under way when paused still lands
-            days = int(day.inner_text().split()[1])
-            assert days >= 4 and day.inner_text() == f"Day {days} of 365 · 00:00"
+            text = settled(page, day)  # a step under way when paused still lands
+            days = int(text.split()[1])
+            assert days >= 4 and text == f"Day {days} of 365 · 00:00"
 
-            # the charts show the two days: the captions state what the figures draw
+            # the charts show the days run: the captions state what the figures draw
             messages = page.locator(".gs-caption-messages")
             expect(messages).to_contain_text("last 24 h:")
             page.wait_for_function(

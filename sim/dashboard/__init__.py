@@ -8,9 +8,9 @@ launcher turns off Solara's version check and usage telemetry, so it works offli
 Controls (left): group type, policy preset, the policy's main knobs (selling posts per
 day, red-packet schedule, rule strictness and imposed/agreed mode, moderation team size
 and response time, offline meet-ups; ``preset`` keeps the preset's own setting, ``off``
-removes the tactic), seed and horizon. Change them, then press **Reset**; **Step**
-advances one day (the *Render Interval* slider sets the hours per step; 1 is an hour),
-the play button runs on.
+removes the tactic), seed, horizon and how far one Step goes (an hour to a week; a day by
+default). Change them, then press **Reset**; **Step** advances, the play button runs on
+(Mesa's *Render Interval* slider makes each frame several steps).
 
 Page 0 shows the day counter and whether the group is alive, who invited whom (members
 coloured by role and sized by messages; a member who leaves turns into a cross in the

@@ -1,7 +1,8 @@
 """The Solara page: Mesa's ``SolaraViz`` around a ``LiveModel`` (served by ``sim.dashboard``).
 
-``solara run sim.dashboard.app`` finds ``Page``. Each browser session gets its own model.
-Page 0 watches one group; page 1 runs feelings and money side by side.
+``python -m sim.dashboard`` serves ``Page`` offline (a bare ``solara run sim.dashboard.app``
+works too, but leaves Solara's version check and telemetry on). Each browser session gets
+its own model. Page 0 watches one group; page 1 runs feelings and money side by side.
 """
 
 from __future__ import annotations
