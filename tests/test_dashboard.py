@@ -320,6 +320,18 @@ def free_port() -> int:
 
 
 @pytest.fixture
+def chromium_path():
+    """Debian's Chromium, or a skip saying why there is none (before the server starts)."""
+    exe = chromium()
+    if exe is None:
+        pytest.skip(
+            "Chromium is not installed and could not be installed here: `make test` installs "
+            "Debian's chromium where it can (root and apt-get); or set GROUPSIM_CHROMIUM"
+        )
+    return exe
+
+
+@pytest.fixture
 def server(tmp_path):
     """``python -m sim.dashboard`` on a free port; its log is shown if it fails to start."""
     port = free_port()
@@ -377,14 +389,9 @@ def number(text: str, before: str) -> float:
 
 
 @pytest.mark.slow
-def test_dashboard_in_chromium(server, tmp_path):
+def test_dashboard_in_chromium(chromium_path, server, tmp_path):
     """Load the page offline, switch to money, step, and see the day and the charts move."""
-    exe = chromium()
-    if exe is None:
-        pytest.skip(
-            "Chromium is not installed and could not be installed here: `make test` installs "
-            "Debian's chromium where it can (root and apt-get); or set GROUPSIM_CHROMIUM"
-        )
+    exe = chromium_path
     from playwright.sync_api import expect, sync_playwright
 
     outside, failed = [], []
