@@ -31,6 +31,7 @@ def replicate_seed(base: int, replicate: int) -> int:
 # Modules that only present results: editing them does not change what a run produces.
 PRESENTATION = {
     "cli", "compare", "plots", "report", "sweep", "callbacks", "survival", "verdict", "calibrate",
+    "dashboard",
 }
 
 
@@ -44,7 +45,8 @@ def model_fingerprint() -> str:
     root = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
-        if path.parent == root and path.stem in PRESENTATION:
+        top = path.relative_to(root).parts[0].removesuffix(".py")
+        if top in PRESENTATION:
             continue
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
