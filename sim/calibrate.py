@@ -18,10 +18,12 @@ Targets used for fitting (value, tolerance; the error is ``(measured - value) / 
 - share of the month's members who posted in it 0.20 +- 0.05 (E6: fewer than 25%);
 - share of posts from the top 10% of posters 0.56 +- 0.13 (E7).
 
-Stage "lifespan". Scenario: ``MIXTURE``, a population of new groups drawn across
-group types and policies (weights fixed beforehand, not fitted: 40% event groups, the
-short-lived kind of E1's dichotomy; most groups not actively run), ``MIXTURE_GROUPS``
-groups for 365 days, the same groups at every grid point. Free parameters:
+Stage "lifespan". Scenario: the validation battery's mixture of new groups
+(``sim.validation_patterns.MIX_GROUPS`` and ``MIX_POLICIES``; weights fixed
+beforehand, not fitted: 40% event groups, the short-lived kind of E1's dichotomy; most
+groups not actively run), ``MIXTURE_GROUPS`` groups drawn from base seed
+``CALIBRATION_SEED`` (the validation draws its own from seed 0, so it checks out of
+sample), 365 days, the same groups at every grid point. Free parameters:
 
 - ``group.purpose_days`` of temporary groups: days until the event is over;
 - ``behaviour.spam.posts_per_day``: ads per spammer per day in unmoderated groups.
@@ -46,13 +48,19 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
 from sim.cli import compose
 from sim.model import GroupModel
 from sim.runner import replicate_seed, write_parquet
+from sim.validation_patterns import (
+    MIX_GROUPS,
+    km_survival,
+    mixture_draws,
+    participation,
+    role_shares,
+)
 
 SCENARIO = ["group=relationship", "policy=feelings", "run.days=60"]
 WINDOW = (30, 60)  # days measured: the second month
@@ -79,12 +87,12 @@ TARGETS = {
 def month_participation(model: GroupModel, window: tuple[int, int] = WINDOW) -> dict:
     """Step ``model`` through ``window`` (days) and measure participation in it.
 
-    Members counted are those present at both ends of the window. Role shares are the
-    means over the window's days.
+    The measurements are the validation battery's (``sim.validation_patterns``):
+    ``role_shares`` over the window's days and ``participation`` between snapshots of
+    the message counters at its two ends.
 
     Returns:
-        silent_share, onlooker_share, thinkers (mean count), posted_share (members who
-        posted at least once), top10_posters_share (posts by the top 10% of posters),
+        silent_share, onlooker_share, thinkers, posted_share, top10_posters_share,
         top5_share (member posts by the five most active members).
     """
     start, end = window
@@ -94,21 +102,15 @@ def month_participation(model: GroupModel, window: tuple[int, int] = WINDOW) -> 
     before, present = m.messages[: m.n].copy(), m.present[: m.n].copy()
     while model.t < end * 24 and model.running:
         model.step()
-    n = before.size
-    stay = present & m.present[:n]
-    posts = (m.messages[:n] - before)[stay]
-    days = [r for r in model.records if start <= r["day"] < end]
-    members = np.array([max(r["members"], 1) for r in days], dtype=float)
-    ranked = np.sort(posts)[::-1]
-    posters = ranked[ranked > 0]
-    total = max(int(posters.sum()), 1)
+    roles = role_shares(pd.DataFrame(model.records), start, end - 1)
+    posts = participation(before, present, m.messages[: m.n], m.present[: m.n])
     return {
-        "silent_share": float(np.mean([r["n_silent"] for r in days] / members)),
-        "onlooker_share": float(np.mean([r["n_onlooker"] for r in days] / members)),
-        "thinkers": float(np.mean([r["n_thinker"] for r in days])),
-        "posted_share": float((posts > 0).mean()) if posts.size else 0.0,
-        "top10_posters_share": float(posters[: max(1, round(0.1 * posters.size))].sum() / total),
-        "top5_share": float(ranked[:5].sum() / total),
+        "silent_share": roles["silent_share"],
+        "onlooker_share": roles["onlooker_share"],
+        "thinkers": roles["thinkers"],
+        "posted_share": posts["posted_share"],
+        "top10_posters_share": posts["top10_posters_share"],
+        "top5_share": posts["top_share_k"],
     }
 
 
@@ -137,13 +139,7 @@ def search(grid: dict, replicates: int, jobs: int) -> pd.DataFrame:
     return table.sort_values("loss").reset_index()
 
 
-# Population of new groups (assumption, see the module docstring): group type and
-# policy are drawn independently for each group.
-MIXTURE = {
-    "group": {"temporary": 0.40, "relationship": 0.15, "interest": 0.12, "learning": 0.10,
-              "product": 0.10, "paid": 0.05, "kol": 0.08},
-    "policy": {"hands_off": 0.75, "money": 0.15, "feelings": 0.10},
-}  # fmt: skip
+CALIBRATION_SEED = 1  # base seed of the calibration's groups (validation uses 0)
 MIXTURE_GROUPS = 160
 LIFESPAN_GRID = {
     "temporary.purpose_days": [2, 3, 5],
@@ -157,52 +153,40 @@ LIFESPAN_TARGETS = {  # name -> (value, tolerance, source); KM estimates
 }
 
 
-def mixture_draw(i: int, base_seed: int = 0) -> tuple[str, str]:
-    """Group type and policy of new group ``i`` of the mixture (deterministic in ``i``)."""
-    rng = np.random.default_rng([base_seed, 1_000_003, i])
-    g, p = MIXTURE["group"], MIXTURE["policy"]
-    group = rng.choice(list(g), p=list(g.values()))
-    return str(group), str(rng.choice(list(p), p=list(p.values())))
-
-
-def _mixture_one(point: dict, i: int, days: int = 365) -> dict:
-    group, policy = mixture_draw(i)
+def _mixture_one(point: dict, i: int, group: str, policy: str, days: int = 365) -> dict:
     overrides = [f"group={group}", f"policy={policy}", f"run.days={days}"]
     for key, value in point.items():
         kind, _, name = key.partition(".")
-        if kind in MIXTURE["group"]:  # a setting of one group type only
+        if kind in MIX_GROUPS:  # a setting of one group type only
             if kind == group:
                 overrides.append(f"group.{name}={value}")
         else:
             overrides.append(f"{key}={value}")
-    model = GroupModel(compose(overrides), seed=replicate_seed(0, i)).run()
+    model = GroupModel(compose(overrides), seed=replicate_seed(CALIBRATION_SEED, i)).run()
     life = model.lifespan_days if model.dead else days
     return point | {"i": i, "group": group, "policy": policy, "t": life, "censored": not model.dead}
 
 
-def survival_at(t: np.ndarray, censored: np.ndarray, days: list[int]) -> list[float]:
-    """Kaplan-Meier share of groups alive after each of ``days``."""
-    from scipy import stats
-
-    data = stats.CensoredData(uncensored=t[~censored], right=t[censored])
-    return [float(v) for v in stats.ecdf(data).sf.evaluate(np.asarray(days, dtype=float))]
-
-
 def lifespan_targets(runs: pd.DataFrame) -> pd.Series:
-    """The lifespan stage's measured values from one point's runs."""
-    a7, a30, a90, a365 = survival_at(
-        runs["t"].to_numpy(float), runs["censored"].to_numpy(bool), [7, 30, 90, 364]
-    )
+    """The lifespan stage's measured values (Kaplan-Meier) from one point's runs."""
+    t, c = runs["t"].to_numpy(float), runs["censored"].to_numpy(bool)
+    alive = {d: km_survival(t, c, d) for d in (7, 30, 90, 364)}
     return pd.Series(
-        {"dead_by_7": 1 - a7, "alive_after_30": a30, "dead_by_90": 1 - a90, "alive_at_365": a365}
+        {
+            "dead_by_7": 1 - alive[7],
+            "alive_after_30": alive[30],
+            "dead_by_90": 1 - alive[90],
+            "alive_at_365": alive[364],
+        }
     )
 
 
 def search_lifespan(grid: dict, groups: int, jobs: int) -> pd.DataFrame:
     """Run the mixture at every grid point; one row per point with errors and loss."""
     points = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
+    draws = mixture_draws(groups, CALIBRATION_SEED)
     rows = Parallel(n_jobs=jobs)(
-        delayed(_mixture_one)(p, i) for p in points for i in range(groups)
+        delayed(_mixture_one)(p, i, g, pol) for p in points for i, (g, pol) in enumerate(draws)
     )
     runs = pd.DataFrame(rows)
     measured = runs.groupby(list(grid), sort=False)[["t", "censored"]].apply(lifespan_targets)

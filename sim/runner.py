@@ -31,7 +31,7 @@ def replicate_seed(base: int, replicate: int) -> int:
 # Modules that only present results: editing them does not change what a run produces.
 PRESENTATION = {
     "cli", "compare", "plots", "report", "sweep", "callbacks", "survival", "verdict", "calibrate",
-    "dashboard",
+    "dashboard", "validate", "validation_patterns",
 }
 
 

@@ -534,10 +534,10 @@ PROBES: dict[str, Callable[..., dict[str, float]]] = {"observe": observe, "inter
 # ----------------------------------------------------------------------------------------
 
 # Mixed population of new groups (E1, E5): group types and operator policies in the
-# proportions new groups are assumed to occur. **assumption**: no source gives them; the
-# same weights as calibration stage 2 (``sim.calibrate.MIXTURE``; tests check they
-# agree): 40% event groups, the short-lived kind of E1's dichotomy, and most groups
-# not actively run. The validation draws its own groups and seeds (out of sample).
+# proportions new groups are assumed to occur. **assumption**: no source gives them; also
+# the population of calibration stage 2 (``sim.calibrate``, other seeds): 40% event
+# groups, the short-lived kind of E1's dichotomy, and most groups not actively run. The
+# validation draws its own groups and seeds (out of sample).
 MIX_GROUPS = {
     "temporary": 0.40,
     "relationship": 0.15,

@@ -31,13 +31,6 @@ def test_month_participation_counts_the_posts_of_the_window():
     assert got["silent_share"] + got["onlooker_share"] <= 1
 
 
-def test_mixture_draws_are_deterministic_and_follow_the_weights():
-    draws = [calibrate.mixture_draw(i) for i in range(2000)]
-    assert draws[:50] == [calibrate.mixture_draw(i) for i in range(50)]
-    share = pd.Series([g for g, _ in draws]).value_counts(normalize=True)
-    assert share["temporary"] == pytest.approx(calibrate.MIXTURE["group"]["temporary"], abs=0.04)
-
-
 def test_lifespan_targets_are_kaplan_meier_estimates():
     # no censoring: KM survival is the empirical share alive
     runs = pd.DataFrame({"t": [3, 5, 10, 40, 100, 364], "censored": [False] * 5 + [True]})

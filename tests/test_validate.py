@@ -172,14 +172,6 @@ def test_mixture_draws_are_deterministic_and_follow_the_weights():
         assert policies[name] == pytest.approx(w, abs=0.03)
 
 
-def test_mixture_weights_are_the_calibrated_ones():
-    calibrate = pytest.importorskip("sim.calibrate")
-    mixture = getattr(calibrate, "MIXTURE", None)
-    if mixture is None:
-        pytest.skip("sim.calibrate defines no MIXTURE")
-    assert P.MIX_GROUPS == mixture["group"] and P.MIX_POLICIES == mixture["policy"]
-
-
 def test_patterns_and_scenarios_are_consistent():
     ids = [p.id for p in P.PATTERNS]
     assert len(ids) == len(set(ids))
