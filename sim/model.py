@@ -125,16 +125,17 @@ class GroupModel(mesa.Model):
     # ------------------------------------------------------------------ set-up
 
     def _populate(self) -> None:
-        """Day-0 group: founders invited by the owner, the rest by a founding cascade.
+        """Day-0 group: founders invited by the owner, each of the rest by a founder.
 
-        Invitation tree (000, E4): member j > founders is invited by a uniformly chosen
-        earlier member. Thinkers come from the founders (003: often the owner's circle).
+        Invitation tree (000, E4): the owner brings in their circle, who bring in theirs,
+        so the day-0 group is two levels deep; deeper invitations come only as the group
+        grows (E4: depth >= 3 is rare, and rarer in short-lived groups). Thinkers come
+        from the founders (003: often the owner's circle).
         """
         g, rng = self.cfg.group, self.pop_rng
         n = g.initial_members
         inviters = np.full(n, -1)
-        j = np.arange(g.founders, n)
-        inviters[g.founders :] = (rng.random(j.size) * j).astype(int)
+        inviters[g.founders :] = rng.integers(0, g.founders, n - g.founders)
         roles = np.full(n, Role.ONLOOKER, dtype=np.int8)
         order = rng.permutation(n)
         thinkers = rng.choice(g.founders, size=min(g.thinkers, g.founders), replace=False)

@@ -23,19 +23,22 @@ class MeetupsConfig:
     attend: float = 0.3  # P(a following member attends); silent members attend a fifth as often
     trust_gain: float = 0.15  # trust gained by an attendee (003: emotional trust offline)
     satisfaction_gain: float = 0.1
+    # interest gained, kept as the attendee's new baseline: having met, members have
+    # more to say to each other online (003: emotional ties formed offline)
+    interest_gain: float = 0.1
     new_ties: float = 2.0  # new acquaintances made per attendee (003: mesh, not star)
 
     def __post_init__(self):
         check_range(f"{P}.every_days", self.every_days, 1, 3650)
         check_range(f"{P}.first_day", self.first_day, 0)
         check_range(f"{P}.hour", self.hour, 0, 23)
-        for name in ("attend", "trust_gain", "satisfaction_gain"):
+        for name in ("attend", "trust_gain", "satisfaction_gain", "interest_gain"):
             check_range(f"{P}.{name}", getattr(self, name), 0.0, 1.0)
         check_range(f"{P}.new_ties", self.new_ties, 0.0, 50.0)
 
 
 class Meetups(Tactic):
-    """On meet-up days a random share attends, gains trust and makes new ties."""
+    """On meet-up days a random share attends, gains trust and interest, and makes ties."""
 
     name = "meetups"
     Config = MeetupsConfig
@@ -54,6 +57,8 @@ class Meetups(Tactic):
         model.today["meetup_attendees"] += came.size
         m.trust[came] = np.minimum(1.0, m.trust[came] + c.trust_gain)
         m.satisfaction[came] = np.minimum(1.0, m.satisfaction[came] + c.satisfaction_gain)
+        m.interest0[came] = np.minimum(1.0, m.interest0[came] + c.interest_gain)
+        m.interest[came] = np.minimum(1.0, m.interest[came] + c.interest_gain)
         if came.size >= 2:
             n_pairs = rng.poisson(c.new_ties * came.size / 2)
             pairs = rng.choice(came, size=(n_pairs, 2))
