@@ -69,7 +69,7 @@ class GroupConfig:
     name: str = "relationship"
     label: str = "relationship group (alumni, hometown, former colleagues)"
     initial_members: int = 80  # members at day 0 [persons] (issue #2: 60-100)
-    founders: int = 12  # of those, invited by the owner directly; rest by the cascade (000, E4)
+    founders: int = 12  # of those, invited by the owner directly; the rest by a founder (000, E4)
     thinkers: int = 2  # initial thinkers [persons] (003: 1-2 per group)
     critics: int = 4  # initial critics [persons] (003: "a few")
     silent_share: float = 0.55  # share who mute the group on joining [0-1] (assumption; 003)

@@ -88,7 +88,7 @@ class PacketBook:
             if pk.left > 0 and not expired:
                 still.append(pk)
                 continue
-            if pk.grabbers and model.rng.random() < cfg.return_prob:
+            if pk.grabbers and cfg.reciprocity > 0 and model.rng.random() < cfg.return_prob:
                 luckiest = pk.grabbers[int(np.argmax(pk.shares[: len(pk.grabbers)]))]
                 delay = int(model.rng.integers(1, 24))
                 back = pk.amount * cfg.reciprocity / cfg.return_prob

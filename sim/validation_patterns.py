@@ -1082,7 +1082,7 @@ PATTERNS: tuple[Pattern, ...] = (
             PooledRatio("mixture", "depth3", "member_invited", where=_alive_after(30),
                         where_text="groups alive after 30 d"), between(0.05, 0.20, "~0.10"),
             "Of members invited by a member, in groups alive after 30 days, the share at "
-            "depth >= 3 of the invitation tree (day-0 cascade included)."),
+            "depth >= 3 of the invitation tree (day-0 members included)."),
     Pattern("M7", "shallow invitation trees in short-lived groups", "E4",
             PooledRatio("mixture", "depth3", "member_invited", where=_dead_by(7),
                         where_text="groups dead by day 7"), below(0.05, "~0.01"),

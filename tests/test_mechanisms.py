@@ -189,3 +189,8 @@ def test_rules_take_effect_on_their_announcement_day():
     assert m.effects.spam_block == 0 and m.effects.chill == 0
     run_hours(m, 1)
     assert m.effects.spam_block > 0 and m.effects.chill > 0
+
+
+def test_no_packets_are_sent_back_without_reciprocity():
+    _, s = summaries(["policy=money", "behaviour.packets.reciprocity=0"], replicates=2, days=20)
+    assert s["packets_operator"].sum() > 0 and s["packets_member"].sum() == 0
