@@ -54,13 +54,8 @@ from joblib import Parallel, delayed
 from sim.cli import compose
 from sim.model import GroupModel
 from sim.runner import replicate_seed, write_parquet
-from sim.validation_patterns import (
-    MIX_GROUPS,
-    km_survival,
-    mixture_draws,
-    participation,
-    role_shares,
-)
+from sim.survival import km_survival
+from sim.validation_patterns import MIX_GROUPS, mixture_draws, participation, role_shares
 
 SCENARIO = ["group=relationship", "policy=feelings", "run.days=60"]
 WINDOW = (30, 60)  # days measured: the second month

@@ -185,11 +185,31 @@ def km_median_ci(lifespan_days, censored, level: float = 0.95) -> MedianCI:
     return MedianCI(median, reached, low, low_reached, high, high_reached, level)
 
 
+def _km_steps(t: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Kaplan-Meier death days and the survival just after each (fast, no SciPy object)."""
+    deaths, counts = np.unique(t[~c], return_counts=True)
+    at_risk = t.size - np.searchsorted(np.sort(t), deaths, side="left")
+    return deaths, np.cumprod(1.0 - counts / at_risk)
+
+
+def km_survival(lifespan_days, censored, day: float) -> float:
+    """Kaplan-Meier survival ``S(day)``: the share of groups still alive after ``day`` days.
+
+    A group's lifespan is its days of activity, so ``1 - S(7)`` is the share that went
+    quiet for good within 7 days. Equals ``km_curve``'s survival on that day.
+    """
+    t, c = _arrays(lifespan_days, censored)
+    deaths, surv = _km_steps(t, c)
+    k = np.searchsorted(deaths, day, side="right")
+    return float(surv[k - 1]) if k else 1.0
+
+
 def restricted_mean(lifespan_days, censored, horizon: float | None = None) -> float:
     """Restricted mean lifespan: the area under the Kaplan-Meier curve up to ``horizon``.
 
     It is the expected number of days alive out of the first ``horizon`` days, finite and
-    comparable even when most groups are censored (the median then is not).
+    comparable even when most groups are censored (the median then is not). Vectorised,
+    fast enough to bootstrap.
 
     Args:
         lifespan_days: lifespan of each run in days (horizon for censored runs).
@@ -201,10 +221,11 @@ def restricted_mean(lifespan_days, censored, horizon: float | None = None) -> fl
     """
     t, c = _arrays(lifespan_days, censored)
     horizon = float(t.max() if horizon is None else horizon)
-    curve = km_curve(t, c)
-    days = np.clip(curve["day"].to_numpy(), 0, horizon)
-    widths = np.diff(np.append(days, horizon))
-    return float((curve["survival"].to_numpy() * widths).sum())
+    deaths, surv = _km_steps(t, c)
+    keep = deaths < horizon
+    edges = np.concatenate([[0.0], deaths[keep], [horizon]])
+    levels = np.concatenate([[1.0], surv[keep]])
+    return float((levels * np.diff(edges)).sum())
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Three layers, each usable on its own (a calibration script imports the first two
 
 1. **Statistics and measurements** on runs: Wilson, t and bootstrap intervals
    (``wilson_ci``, ``mean_ci``, ``bootstrap_ci``), Kaplan-Meier shares and restricted
-   means (``km_share``, ``lifespan_mixture``, ``rmst``), and measurements of one model
+   means (``km_share``, ``lifespan_mixture``; the Kaplan-Meier helpers themselves are
+   ``sim.survival``'s), and measurements of one model
    or its daily table (``role_shares``, ``participation``, ``invitation_counts``,
    ``weekly_mean``, ``cumulative``).
 2. **Probes**: one simulation run reduced to a flat dict of numbers. ``observe`` runs a
@@ -40,7 +41,7 @@ from sim.config import SimConfig
 from sim.metrics import daily_frame, summary_row
 from sim.model import GroupModel
 from sim.roles import ROLE_NAMES, Role
-from sim.survival import km_curve, km_median_ci, logrank
+from sim.survival import km_curve, km_median_ci, km_survival, logrank, restricted_mean
 from sim.verdict import format_p
 
 NAN = float("nan")
@@ -157,43 +158,6 @@ def bootstrap_ci(
 def ratio_of_sums(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """Row-wise ``sum(num) / sum(den)`` (the last axis is summed); a bootstrap statistic."""
     return np.sum(num, axis=-1) / np.sum(den, axis=-1)
-
-
-def _km_steps(t: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Kaplan-Meier death days and the survival just after each."""
-    deaths, counts = np.unique(t[~c], return_counts=True)
-    at_risk = t.size - np.searchsorted(np.sort(t), deaths, side="left")
-    return deaths, np.cumprod(1.0 - counts / at_risk)
-
-
-def km_survival(lifespan_days, censored, day: float) -> float:
-    """Kaplan-Meier survival ``S(day)``: the share of groups still alive after ``day`` days.
-
-    A group's lifespan is its days of activity (``sim`` section 7.17), so ``S(7)`` is the
-    share active for more than 7 days and ``1 - S(7)`` the share that went quiet for good
-    within 7 days. The value equals ``sim.survival.km_curve``'s survival on that day.
-    """
-    t = np.asarray(lifespan_days, dtype=float)
-    c = np.asarray(censored, dtype=bool)
-    deaths, surv = _km_steps(t, c)
-    k = np.searchsorted(deaths, day, side="right")
-    return float(surv[k - 1]) if k else 1.0
-
-
-def rmst(lifespan_days, censored, horizon: float) -> float:
-    """Restricted mean lifespan: the area under the Kaplan-Meier curve from 0 to ``horizon``.
-
-    The expected number of days alive out of the first ``horizon``; defined even when
-    most groups outlive the horizon (a median then is not). Equals
-    ``sim.survival.restricted_mean`` (a vectorised copy, fast enough to bootstrap).
-    """
-    t = np.asarray(lifespan_days, dtype=float)
-    c = np.asarray(censored, dtype=bool)
-    deaths, surv = _km_steps(t, c)
-    keep = deaths < horizon
-    edges = np.concatenate([[0.0], deaths[keep], [horizon]])
-    levels = np.concatenate([[1.0], surv[keep]])
-    return float((levels * np.diff(edges)).sum())
 
 
 def km_share(lifespan_days, censored, day: int, dead: bool = False) -> Estimate:
@@ -824,7 +788,7 @@ class Outlives:
         n = min(len(ra), len(rb))
         if self.stat == "rmst":
             horizon = float(min(ra["horizon"].min(), rb["horizon"].min()))
-            value = rmst(ra["lifespan_days"], ra["censored"], horizon) - rmst(
+            value = restricted_mean(ra["lifespan_days"], ra["censored"], horizon) - restricted_mean(
                 rb["lifespan_days"], rb["censored"], horizon
             )
             both = pd.concat(
@@ -833,9 +797,11 @@ class Outlives:
             )  # fmt: skip
             cols = [both[k].to_numpy(float) for k in both.columns]
 
+            rm = restricted_mean
+
             def diff(ta, ca, tb, cb):
                 return np.array(
-                    [rmst(ta[i], ca[i] > 0, horizon) - rmst(tb[i], cb[i] > 0, horizon)
+                    [rm(ta[i], ca[i] > 0, horizon) - rm(tb[i], cb[i] > 0, horizon)
                      for i in range(ta.shape[0])]
                 )  # fmt: skip
 
