@@ -43,6 +43,7 @@ written into ``configs/group/relationship.yaml`` and ``sim/config.py``.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import sys
 from datetime import datetime
@@ -109,8 +110,14 @@ def month_participation(model: GroupModel, window: tuple[int, int] = WINDOW) -> 
     }
 
 
+@functools.cache
+def _config(overrides: tuple[str, ...]):
+    """Compose once per distinct override list (per worker process): runs share configs."""
+    return compose(list(overrides))
+
+
 def _one(point: dict, replicate: int) -> dict:
-    cfg = compose(SCENARIO + [f"{k}={v}" for k, v in point.items()])
+    cfg = _config((*SCENARIO, *(f"{k}={v}" for k, v in point.items())))
     model = GroupModel(cfg, seed=replicate_seed(cfg.seed, replicate))
     return point | {"replicate": replicate} | month_participation(model)
 
@@ -157,7 +164,7 @@ def _mixture_one(point: dict, i: int, group: str, policy: str, days: int = 365) 
                 overrides.append(f"group.{name}={value}")
         else:
             overrides.append(f"{key}={value}")
-    model = GroupModel(compose(overrides), seed=replicate_seed(CALIBRATION_SEED, i)).run()
+    model = GroupModel(_config(tuple(overrides)), seed=replicate_seed(CALIBRATION_SEED, i)).run()
     life = model.lifespan_days if model.dead else days
     return point | {"i": i, "group": group, "policy": policy, "t": life, "censored": not model.dead}
 
