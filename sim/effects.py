@@ -2,19 +2,46 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import numpy as np
+
+from sim.state import G
 
 
-@dataclass
+def _effect(index: G, doc: str) -> property:
+    def get(self) -> float:
+        return float(self._g[index])
+
+    def set_(self, value: float) -> None:
+        self._g[index] = value
+
+    return property(get, set_, doc=doc)
+
+
 class OperatorEffects:
-    """Group-wide modifiers; all zero means a group left alone (hands_off)."""
+    """Group-wide modifiers, a view onto the state vector; all zero = left alone (hands_off).
 
-    moderation_rate: float = 0.0  # P(an incident is handled) per on-duty hour (003)
-    on_duty: frozenset[int] = field(default_factory=frozenset)  # hours moderators watch
-    spam_block: float = 0.0  # share of spammer joins and posts stopped by rules (002, 004)
-    chit_suppress: float = 0.0  # share of chit-chat suppressed by rules (002)
-    chill: float = 0.0  # share of posting suppressed by fear of imposed rules (002)
-    contagion: float = 0.0  # participation contagion from shared-value rules (002)
-    screening: float = 0.0  # entry threshold: screens joiners and spammers (004)
-    steer: float = 0.0  # share of fight risk removed by steering debates (003)
-    reply_share: float = 0.0  # share of member posts the operator answers (000, 002)
+    Args:
+        g: the model's state vector (``sim.state``), which the engine reads.
+    """
+
+    def __init__(self, g: np.ndarray):
+        self._g = g
+
+    moderation_rate = _effect(G.MODERATION, "P(an incident is handled) per on-duty hour (003)")
+    spam_block = _effect(G.SPAM_BLOCK, "share of spammer joins and posts stopped (002, 004)")
+    chit_suppress = _effect(G.CHIT_SUPPRESS, "share of chit-chat suppressed by rules (002)")
+    chill = _effect(G.CHILL, "share of posting suppressed by fear of imposed rules (002)")
+    contagion = _effect(G.CONTAGION, "participation contagion from shared-value rules (002)")
+    screening = _effect(G.SCREENING, "entry threshold: screens joiners and spammers (004)")
+    steer = _effect(G.STEER, "share of fight risk removed by steering debates (003)")
+    reply_share = _effect(G.REPLY_SHARE, "share of member posts the operator answers (000, 002)")
+
+    @property
+    def on_duty(self) -> frozenset[int]:
+        """Hours of the day moderators watch (003)."""
+        return frozenset(np.flatnonzero(self._g[G.ON_DUTY : G.ON_DUTY + 24]).tolist())
+
+    @on_duty.setter
+    def on_duty(self, hours) -> None:
+        self._g[G.ON_DUTY : G.ON_DUTY + 24] = 0.0
+        self._g[[G.ON_DUTY + h for h in hours]] = 1.0

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+import numpy as np
+
 
 class Channel(IntEnum):
     """Cumulative counters a reader's exposure is measured on."""
@@ -55,3 +57,25 @@ POST_KINDS: dict[str, PostKind] = {
     "prompt": PostKind(value=0.3, prompt=1.0),  # discussion question (003)
     "reply": PostKind(value=0.3),  # operator replying to a member (000, 002)
 }
+
+
+KIND_NAMES = tuple(POST_KINDS)
+KIND = {name: i for i, name in enumerate(KIND_NAMES)}  # kind name -> row of KIND_CHANNELS
+
+
+def _kind_channels() -> np.ndarray:
+    rows = np.zeros((len(KIND_NAMES), N_CHANNELS))
+    for i, k in enumerate(POST_KINDS.values()):
+        rows[i, Channel.MESSAGES] = 1.0
+        rows[i, Channel.VALUE] = k.value
+        rows[i, Channel.NOISE] = k.noise
+        rows[i, Channel.SALES] = k.sales
+        rows[i, Channel.SOUP] = k.soup
+        rows[i, Channel.PROMPT] = k.prompt
+    return rows
+
+
+# What one post of each kind adds to each channel (the engine posts by row), and
+# whether it counts as an operator ad (a post that is all selling).
+KIND_CHANNELS = _kind_channels()
+KIND_IS_AD = np.array([k.sales >= 1.0 for k in POST_KINDS.values()])

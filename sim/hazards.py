@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+from numba import njit
 
 
 class Cause(IntEnum):
@@ -35,45 +36,48 @@ SLOW = np.array([Cause.LOW_VALUE, Cause.FRIENDS_LEFT])  # felt once a day
 N_HAZARD_CAUSES = len(EXIT_CAUSES)
 
 
-def draw_outcomes(
-    rng: np.random.Generator, pressure: np.ndarray, rates: np.ndarray, scale: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Draw who leaves (and why) and who mutes, from per-cause pressures.
+NOTHING, MUTE = -1, -2  # outcomes of draw_outcome besides a cause of leaving
 
-    Hazard of leaving for cause k is ``rates[0, k] x pressure[k] x scale[0]``; of
-    muting ``rates[1, k] x pressure[k] x scale[1]``. Causes compete: P(leave) =
-    1 - exp(-total exit hazard), and the cause is drawn in proportion to its hazard. A
-    member who stays mutes with P = 1 - exp(-total mute hazard).
 
-    One standard exponential ``e`` per member decides both, exactly: leave if ``e <
-    exit hazard``; else mute if ``e < exit + mute hazard`` (given ``e`` above the exit
-    hazard, the excess is again standard exponential). Most hours nobody does either,
-    and then nothing else is computed. The cause of each exit takes one more uniform.
+@njit(cache=True, inline="always")
+def draw_outcome(rng, pressure, i, first, rates, exit_scale, can_mute):
+    """Draw whether member ``i`` leaves (and why), mutes, or neither.
+
+    Hazard of leaving for cause k is ``rates[0, k] x pressure[first + k, i] x
+    exit_scale``; of muting ``rates[1, k] x pressure[first + k, i] x can_mute``. Causes
+    compete: P(leave) = 1 - exp(-total exit hazard), and the cause is drawn in
+    proportion to its hazard. A member who stays mutes with P = 1 - exp(-total mute
+    hazard).
+
+    One standard exponential ``e`` decides both, exactly: leave if ``e < exit hazard``;
+    else mute if ``e < exit + mute hazard`` (given ``e`` above the exit hazard, the
+    excess is again standard exponential). The cause of an exit takes one more uniform.
 
     Args:
         rng: the behaviour stream.
-        pressure: shape (causes, members).
+        pressure: per-cause pressures, shape (causes, slots).
+        i: the member's slot.
+        first: row of ``pressure`` of the first cause in ``rates``.
         rates: shape (2, causes): exit rates, then mute rates.
-        scale: shape (2, members): exit multiplier (role, retention), then 1 where the
-            member can mute (not yet silent), else 0.
+        exit_scale: exit multiplier (role, retention).
+        can_mute: 1.0 if the member is not silent yet, else 0.0.
 
     Returns:
-        (leave, cause, mute): positions of leavers, the cause index of each (in the
-        order of ``pressure``'s rows), and positions of muters.
+        The ``Cause`` of leaving, ``MUTE`` or ``NOTHING``.
     """
-    h = (rates @ pressure) * scale
-    h[1] += h[0]
-    e = rng.standard_exponential(h.shape[1])
-    event = e < h[1]
-    if not event.any():
-        return _NONE, _NONE, _NONE
-    leave = e < h[0]
-    pos = np.flatnonzero(leave)
-    cause = _NONE
-    if pos.size:
-        cum = np.cumsum(rates[0][:, None] * pressure[:, pos], axis=0)
-        cause = (cum < rng.random(pos.size) * cum[-1]).sum(axis=0)
-    return pos, cause, np.flatnonzero(event & ~leave)
-
-
-_NONE = np.zeros(0, dtype=np.int64)
+    leave = mute = 0.0
+    for k in range(rates.shape[1]):
+        leave += rates[0, k] * pressure[first + k, i]
+        mute += rates[1, k] * pressure[first + k, i]
+    e = rng.standard_exponential()
+    if e >= leave * exit_scale + mute * can_mute:
+        return NOTHING
+    if e >= leave * exit_scale:
+        return MUTE
+    target = rng.random() * leave
+    cum = 0.0
+    for k in range(rates.shape[1]):
+        cum += rates[0, k] * pressure[first + k, i]
+        if cum > target:
+            return first + k
+    return first + rates.shape[1] - 1

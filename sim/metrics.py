@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,18 +32,21 @@ STATE = (
     + ["exits_total", "msgs_total", "revenue", "satisfaction_mean", "trust_mean", "interest_mean"]
 )
 DAILY_COLUMNS = STATE + COUNTERS
-
-
-def new_day() -> dict:
-    """A fresh set of daily counters."""
-    return dict.fromkeys(COUNTERS, 0)
+# Column index of each daily column. The engine keeps today's counters in a row of this
+# width and copies it into the daily table at the end of the day.
+Col = IntEnum("Col", [(name, i) for i, name in enumerate(DAILY_COLUMNS)])
+# Columns in yuan or means; every other column is a count.
+FLOAT_COLUMNS = {
+    "revenue", "revenue_sales", "revenue_fees", "packet_yuan_operator", "packet_yuan_member",
+    "satisfaction_mean", "trust_mean", "interest_mean",
+}  # fmt: skip
+COUNT_COLUMNS = [c for c in DAILY_COLUMNS if c not in FLOAT_COLUMNS]
 
 
 def daily_frame(model: GroupModel) -> pd.DataFrame:
     """One row per simulated day, columns in ``DAILY_COLUMNS`` order."""
-    df = pd.DataFrame.from_records(model.records, columns=DAILY_COLUMNS)
-    counts = [c for c in DAILY_COLUMNS if c.startswith(("msgs_", "exits_", "n_"))]
-    return df.astype({c: "int64" for c in counts})
+    df = pd.DataFrame(model.daily[: model.days_recorded], columns=DAILY_COLUMNS)
+    return df.astype(dict.fromkeys(COUNT_COLUMNS, "int64"))
 
 
 def summary_row(model: GroupModel, daily: pd.DataFrame) -> dict:

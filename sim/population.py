@@ -1,10 +1,13 @@
 """Members' numeric state as arrays, one slot per member who ever joined.
 
 Slots are never reused, so a slot index is a stable member id for the invitation tree
-and ties; ``present`` marks who is still in the group. Arrays grow by doubling.
+and ties; ``present`` marks who is still in the group. Arrays grow by doubling. The
+compiled engine (``sim.engine``) reads and writes them through :meth:`MemberTable.view`.
 """
 
 from __future__ import annotations
+
+from collections import namedtuple
 
 import numpy as np
 
@@ -29,6 +32,7 @@ FIELDS: dict[str, tuple[type, float]] = {
     "invites": (np.int32, 0),  # successful invitations made
     "first_invite_day": (np.int32, -1),  # day of first successful invitation
     "burst": (np.float64, 0.0),  # pending follow-up invitations (E3 bursts)
+    "accepted": (np.int32, 0),  # friends who accepted today's invitations, to be added
     "messages": (np.int64, 0),  # messages posted so far
     "last_post_day": (np.int32, -1),
     "friends_present": (np.int32, 0),  # ties still in the group
@@ -37,23 +41,39 @@ FIELDS: dict[str, tuple[type, float]] = {
     "replies": (np.int32, 0),  # operator replies to this member today (000, 002)
     "read_today": (np.bool_, False),
     "posted_today": (np.bool_, False),
+    "tie_n": (np.int32, 0),  # number of ties (acquaintances) in ``tie_idx``
 }
+# name -> rows of the 2-D per-member arrays (row-major: one row per channel or cause)
+MATRICES: dict[str, int] = {
+    "seen": N_CHANNELS,  # channel totals at the member's last opening (sim.feed)
+    # ``seen`` of the DAY_CHANNELS at the start of the day: what was read today is the
+    # difference, with no per-reading bookkeeping
+    "day_mark": len(DAY_CHANNELS),
+    "pressure": len(Cause) - 1,  # per cause, purge excluded
+}
+
+Members = namedtuple("Members", [*FIELDS, *MATRICES, "tie_idx"])
 
 
 class MemberTable:
-    """Growable per-member arrays plus the tie lists."""
+    """Growable per-member arrays, including the tie lists as a padded slot matrix."""
 
-    def __init__(self, capacity: int = 128):
+    def __init__(self, capacity: int = 128, tie_capacity: int = 8):
         self.n = 0
         self.capacity = capacity
         for name, (dtype, fill) in FIELDS.items():
             setattr(self, name, np.full(capacity, fill, dtype=dtype))
-        self.seen = np.zeros((N_CHANNELS, capacity))  # channel totals at last opening
-        # ``seen`` of the DAY_CHANNELS at the start of the day: what was read today is
-        # the difference, with no per-reading bookkeeping
-        self.day_mark = np.zeros((len(DAY_CHANNELS), capacity))
-        self.pressure = np.zeros((len(Cause) - 1, capacity))  # per cause, purge excluded
-        self.ties: list[list[int]] = []  # acquaintances, incl. inviter and invitees
+        for name, rows in MATRICES.items():
+            setattr(self, name, np.zeros((rows, capacity)))
+        # acquaintances incl. inviter and invitees: row s holds tie_n[s] slots
+        self.tie_idx = np.full((capacity, tie_capacity), -1, dtype=np.int32)
+        self._view: Members | None = None
+
+    def view(self) -> Members:
+        """All arrays as one named tuple for the engine (rebuilt only after growth)."""
+        if self._view is None:
+            self._view = Members(*(getattr(self, name) for name in Members._fields))
+        return self._view
 
     def _grow(self, needed: int) -> None:
         cap = self.capacity
@@ -65,20 +85,46 @@ class MemberTable:
             new = np.full(cap, fill, dtype=dtype)
             new[: self.n] = getattr(self, name)[: self.n]
             setattr(self, name, new)
-        for name in ("seen", "pressure", "day_mark"):
-            old = getattr(self, name)
-            new = np.zeros((old.shape[0], cap))
-            new[:, : self.n] = old[:, : self.n]
+        for name, rows in MATRICES.items():
+            new = np.zeros((rows, cap))
+            new[:, : self.n] = getattr(self, name)[:, : self.n]
             setattr(self, name, new)
+        ties = np.full((cap, self.tie_idx.shape[1]), -1, dtype=np.int32)
+        ties[: self.n] = self.tie_idx[: self.n]
+        self.tie_idx = ties
         self.capacity = cap
+        self._view = None
 
     def allocate(self, k: int) -> np.ndarray:
         """Reserve ``k`` new slots and return their indices."""
         self._grow(self.n + k)
         idx = np.arange(self.n, self.n + k)
         self.n += k
-        self.ties.extend([] for _ in range(k))
         return idx
+
+    def add_tie(self, a: int, b: int) -> bool:
+        """Make ``a`` and ``b`` acquainted (symmetric). False if already tied or a == b."""
+        if a == b or b in self.tie_idx[a, : self.tie_n[a]]:
+            return False
+        need = max(self.tie_n[a], self.tie_n[b]) + 1
+        if need > self.tie_idx.shape[1]:
+            wider = np.full((self.capacity, 2 * self.tie_idx.shape[1]), -1, dtype=np.int32)
+            wider[:, : self.tie_idx.shape[1]] = self.tie_idx
+            self.tie_idx = wider
+            self._view = None
+        for x, y in ((a, b), (b, a)):
+            self.tie_idx[x, self.tie_n[x]] = y
+            self.tie_n[x] += 1
+        return True
+
+    def ties_of(self, slot: int) -> list[int]:
+        """Slots of ``slot``'s acquaintances (ever), in the order the ties were made."""
+        return self.tie_idx[slot, : self.tie_n[slot]].tolist()
+
+    @property
+    def ties(self) -> list[list[int]]:
+        """Every slot's acquaintances (for inspection and tests)."""
+        return [self.ties_of(s) for s in range(self.n)]
 
     def present_idx(self) -> np.ndarray:
         """Slots of members currently in the group."""

@@ -1,8 +1,12 @@
 """Operator tactics: small plug-ins the model calls in stage 1 of each tick.
 
 A tactic is one class with a ``Config`` dataclass (its settings, validated on
-construction) and up to two hooks: ``setup(model)`` once before the first tick and
-``act(model)`` at each hour of the day listed in ``hours`` (``None`` = every hour).
+construction) and up to three hooks: ``setup(model)`` once before the first tick;
+``plan(model)`` at midnight, to put the day's posts and packets in the calendar
+(``model.plan_post``, ``model.plan_channel``, ``model.send_packet(..., hour=h)``); and
+``act(model)`` at each hour that ``hours_today(model)`` lists, for what needs the
+members' state at that hour. Planning keeps the engine running whole days in one call
+(``sim.model``); a tactic acts in Python only on the hours it must.
 Subclasses register themselves by ``name``; every module in this package is imported,
 so adding a tactic means adding one module here and naming it in a policy YAML.
 
@@ -40,16 +44,18 @@ class Tactic:
         if cls.name:
             REGISTRY[cls.name] = cls
 
-    @property
-    def hours(self) -> tuple[int, ...] | None:
-        """Hours of the day at which ``act`` runs; ``None`` means every hour."""
+    def hours_today(self, model: GroupModel) -> tuple[int, ...]:
+        """Hours of the current day at which ``act`` must run (asked at midnight)."""
         return ()
 
     def setup(self, model: GroupModel) -> None:
         """Prepare before the first tick (e.g. set standing effects)."""
 
+    def plan(self, model: GroupModel) -> None:
+        """At midnight: put today's posts and packets in the model's calendar."""
+
     def act(self, model: GroupModel) -> None:
-        """Act at one of ``hours`` of the current day."""
+        """Act at one of ``hours_today`` of the current day."""
 
 
 def _load_all() -> None:

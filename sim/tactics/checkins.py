@@ -40,8 +40,7 @@ class Checkins(Tactic):
         super().__init__(cfg)
         self.last_share = 0.0
 
-    @property
-    def hours(self):  # noqa: D102
+    def hours_today(self, model):  # noqa: D102
         return (self.cfg.hour,)
 
     def act(self, model):  # noqa: D102

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from sim.feed import POST_KINDS
 from sim.tactics import Tactic
 from sim.validation import ConfigError, check_hours, check_range
@@ -43,22 +45,18 @@ class Content(Tactic):
     name = "content"
     Config = ContentConfig
 
-    @property
-    def hours(self):  # noqa: D102
-        extra = [self.cfg.chicken_soup_hour] if self.cfg.chicken_soup_hour >= 0 else []
-        return tuple(sorted(set(self.cfg.hours) | set(extra) | {8}))
-
-    def act(self, model):  # noqa: D102
+    def plan(self, model):  # noqa: D102
         c = self.cfg
         if model.day < c.start_day:
             return
-        rng = model.ops_rng
-        if model.hour in c.hours:
-            share = 1.0 / len(c.hours)
-            for kind, rate in c.per_day.items():
-                model.post(kind, rng.poisson(rate * share))
-            model.post("announcement", rng.poisson(c.announcements_per_week / 7 * share))
-        if model.hour == c.chicken_soup_hour:
-            model.post("chicken_soup", 1)  # every day at the same time (000)
-        if model.hour == 8 and c.holiday_greetings and model.is_holiday():
-            model.post("greeting", 1)
+        hours = sorted(set(c.hours))
+        kinds = [*c.per_day, "announcement"]
+        rates = np.array([*c.per_day.values(), c.announcements_per_week / 7]) / len(c.hours)
+        posts = model.ops_rng.poisson(rates, size=(len(hours), len(kinds)))  # Poisson calendar
+        for hour, row in zip(hours, posts, strict=True):
+            for kind, n in zip(kinds, row, strict=True):
+                model.plan_post(hour, kind, n)
+        if c.chicken_soup_hour >= 0:
+            model.plan_post(c.chicken_soup_hour, "chicken_soup", 1)  # same time daily (000)
+        if c.holiday_greetings and model.is_holiday():
+            model.plan_post(8, "greeting", 1)

@@ -34,11 +34,9 @@ class Invitations(Tactic):
     name = "invitations"
     Config = InvitationsConfig
 
-    @property
-    def hours(self):  # noqa: D102
-        return (self.cfg.hour,)
+    def hours_today(self, model):  # noqa: D102
+        c = self.cfg
+        return (c.hour,) if c.start_day <= model.day < c.start_day + c.days else ()
 
     def act(self, model):  # noqa: D102
-        c = self.cfg
-        if c.start_day <= model.day < c.start_day + c.days:
-            model.add_members(model.ops_rng.poisson(c.per_day), via=c.channel)
+        model.add_members(model.ops_rng.poisson(self.cfg.per_day), via=self.cfg.channel)

@@ -43,14 +43,13 @@ class Meetups(Tactic):
     name = "meetups"
     Config = MeetupsConfig
 
-    @property
-    def hours(self):  # noqa: D102
-        return (self.cfg.hour,)
+    def hours_today(self, model):  # noqa: D102
+        c = self.cfg
+        meetup = model.day >= c.first_day and (model.day - c.first_day) % c.every_days == 0
+        return (c.hour,) if meetup else ()
 
     def act(self, model):  # noqa: D102
         c, m, rng = self.cfg, model.members, model.ops_rng
-        if model.day < c.first_day or (model.day - c.first_day) % c.every_days:
-            return
         idx = m.present_idx()
         p = np.where(m.role[idx] == Role.SILENT, c.attend / 5, c.attend)
         came = idx[rng.random(idx.size) < p]

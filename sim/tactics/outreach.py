@@ -36,15 +36,21 @@ class Outreach(Tactic):
     name = "outreach"
     Config = OutreachConfig
 
-    @property
-    def hours(self):  # noqa: D102
-        return (self.cfg.hour,)
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        self.calls = 0  # contacts planned for today
+
+    def plan(self, model):  # noqa: D102
+        self.calls = model.ops_rng.poisson(self.cfg.per_week / 7)
+
+    def hours_today(self, model):  # noqa: D102
+        return (self.cfg.hour,) if self.calls else ()
 
     def act(self, model):  # noqa: D102
         c, m, rng = self.cfg, model.members, model.ops_rng
         idx = m.present_idx()
         silent = idx[m.role[idx] == Role.SILENT]
-        k = min(silent.size, rng.poisson(c.per_week / 7))
+        k = min(silent.size, self.calls)
         if k == 0:
             return
         contacted = rng.choice(silent, size=k, replace=False)

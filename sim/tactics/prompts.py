@@ -30,12 +30,8 @@ class Prompts(Tactic):
     name = "prompts"
     Config = PromptsConfig
 
-    @property
-    def hours(self):  # noqa: D102
-        return (self.cfg.hour,)
-
     def setup(self, model):  # noqa: D102
         model.effects.steer = self.cfg.steer
 
-    def act(self, model):  # noqa: D102
-        model.post("prompt", model.ops_rng.poisson(self.cfg.per_week / 7))
+    def plan(self, model):  # noqa: D102
+        model.plan_post(self.cfg.hour, "prompt", model.ops_rng.poisson(self.cfg.per_week / 7))

@@ -38,14 +38,12 @@ class Purges(Tactic):
     name = "purges"
     Config = PurgesConfig
 
-    @property
-    def hours(self):  # noqa: D102
-        return (self.cfg.hour,)
+    def hours_today(self, model):  # noqa: D102
+        due = model.day > 0 and model.day % self.cfg.every_days == 0
+        return (self.cfg.hour,) if due else ()
 
     def act(self, model):  # noqa: D102
         c, m = self.cfg, model.members
-        if model.day == 0 or model.day % c.every_days:
-            return
         idx = m.present_idx()
         last = np.maximum(m.last_post_day[idx], m.joined_day[idx])
         stale = idx[model.day - last >= c.inactive_days]

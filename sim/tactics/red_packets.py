@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from sim.tactics import Tactic
 from sim.validation import check_range
 
@@ -35,19 +37,16 @@ class RedPackets(Tactic):
     name = "red_packets"
     Config = RedPacketConfig
 
-    @property
-    def hours(self):  # noqa: D102
-        return (self.cfg.hour,)
-
-    def act(self, model):  # noqa: D102
+    def plan(self, model):  # noqa: D102
         c = self.cfg
         due = c.every_days > 0 and model.day % max(1, round(c.every_days)) == 0
         if c.every_days > 0 and c.every_days < 1:  # several a day: Poisson number
             due = False
             for _ in range(model.ops_rng.poisson(1 / c.every_days)):
-                model.send_packet(c.amount, c.shares)
+                model.send_packet(c.amount, c.shares, hour=c.hour)
         holiday = c.on_holidays and model.is_holiday()
-        y = model.yesterday
-        quiet = c.when_quiet_below > 0 and y is not None and y["msgs_members"] < c.when_quiet_below
+        quiet = c.when_quiet_below > 0 and model.yesterday_value("msgs_members", np.inf) < (
+            c.when_quiet_below
+        )
         if due or holiday or quiet:
-            model.send_packet(c.amount, c.shares)
+            model.send_packet(c.amount, c.shares, hour=c.hour)

@@ -42,9 +42,10 @@ class Rules(Tactic):
     name = "rules"
     Config = RulesConfig
 
-    @property
-    def hours(self):  # noqa: D102
-        return (9,)
+    HOUR = 9  # rules are posted and enforced in the morning
+
+    def hours_today(self, model):  # noqa: D102
+        return (self.HOUR,) if model.day == self.cfg.announce_day else ()
 
     def _take_effect(self, model):
         c, e = self.cfg, model.effects
@@ -55,14 +56,15 @@ class Rules(Tactic):
         e.contagion = 0.0 if imposed else c.contagion  # shared values spread by example
 
     def act(self, model):  # noqa: D102
+        # announcement day: the rules hold from the hour they are posted
         c = self.cfg
-        if model.day < c.announce_day:
-            return
-        if model.day == c.announce_day:  # the rules hold from the day they are posted
-            model.post("announcement", 1)
-            self._take_effect(model)
+        model.post("announcement", 1)
+        self._take_effect(model)
         if c.mode == "imposed":
-            weight = c.strictness * (
-                c.announcement_weight if model.day == c.announce_day else c.enforcement_per_day
-            )
-            model.add_to_channel(Channel.RULES, weight)
+            model.add_to_channel(Channel.RULES, c.strictness * c.announcement_weight)
+
+    def plan(self, model):  # noqa: D102
+        # after the announcement, imposed rules are enforced every day (rebukes, 002)
+        c = self.cfg
+        if c.mode == "imposed" and model.day > c.announce_day:
+            model.plan_channel(self.HOUR, Channel.RULES, c.strictness * c.enforcement_per_day)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from sim.tactics import Tactic
 from sim.tactics.content import SALES_KINDS
 from sim.validation import ConfigError, check_hours, check_range
@@ -42,14 +44,14 @@ class Sales(Tactic):
     name = "sales"
     Config = SalesConfig
 
-    @property
-    def hours(self):  # noqa: D102
-        return tuple(sorted(set(self.cfg.hours)))
-
-    def act(self, model):  # noqa: D102
+    def plan(self, model):  # noqa: D102
+        # the trust gate is checked at midnight, for the whole day
         c = self.cfg
-        if model.day < c.start_day or model.mean_trust() < c.trust_gate:
+        if model.day < c.start_day or (c.trust_gate and model.mean_trust() < c.trust_gate):
             return
-        total = sum(c.mix.values())
-        for kind, w in c.mix.items():
-            model.post(kind, model.ops_rng.poisson(c.per_day * w / total / len(c.hours)))
+        hours = sorted(set(c.hours))
+        rates = c.per_day * np.array(list(c.mix.values())) / sum(c.mix.values()) / len(c.hours)
+        posts = model.ops_rng.poisson(rates, size=(len(hours), rates.size))
+        for hour, row in zip(hours, posts, strict=True):
+            for kind, n in zip(c.mix, row, strict=True):
+                model.plan_post(hour, kind, n)
