@@ -30,7 +30,7 @@ from sim.discussion import (
     role_sensitivities,
 )
 from sim.feed import KIND, Channel
-from sim.hazards import EXIT_CAUSES, IMMEDIATE, MUTE, SLOW, Cause, draw_outcome
+from sim.hazards import EXIT_CAUSES, IMMEDIATE, MUTE, NOTHING, SLOW, Cause, draw_outcome
 from sim.metrics import Col
 from sim.packets import close_finished, grab, send_due
 from sim.posting import member_post, operator_post, spam_posts, usual_noise
@@ -71,27 +71,35 @@ PARAMS = (
 Params = namedtuple("Params", PARAMS)
 
 
+def _floats(values) -> tuple[float, ...]:
+    return tuple(float(v) for v in values)
+
+
 def make_params(cfg: SimConfig) -> Params:
-    """Flatten the configuration into the engine's parameters (units as in sim.config)."""
+    """Flatten the configuration into the engine's parameters (units as in sim.config).
+
+    Tables (per role, per cause, per hour) are tuples, not arrays: passing a tuple of
+    numbers between compiled functions costs no reference counting.
+    """
     b, g = cfg.behaviour, cfg.group
     pc, dc, kc, vc, ic = b.pressures, b.discussion, b.packets, b.value, b.invites
     rates = np.array([[r[c] for c in EXIT_CAUSES] for r in (pc.exit_rate, pc.mute_rate)])
     half = [pc.half_life_hours.get(c, math.inf) for c in EXIT_CAUSES]  # low_value: none
     heat_sens, fight_sens = role_sensitivities(dc, g.authority)
-    rhythm = np.asarray(b.attention.rhythm, dtype=float)
+    rhythm = [float(x) for x in b.attention.rhythm]
     return Params(
-        read=b.attention.read.array(), post=b.attention.post.array(),
-        exit_role=pc.exit_role.array(), rhythm=rhythm, rhythm_sum=float(rhythm.sum()),
-        rates_now=np.ascontiguousarray(rates[:, IMMEDIATE]),
-        rates_slow=np.ascontiguousarray(rates[:, SLOW]),
-        decay=np.array([math.exp(-LN2 / h) for h in half]),
+        read=_floats(b.attention.read.array()), post=_floats(b.attention.post.array()),
+        exit_role=_floats(pc.exit_role.array()), rhythm=tuple(rhythm), rhythm_sum=sum(rhythm),
+        rates_now=tuple(_floats(row) for row in rates[:, IMMEDIATE]),
+        rates_slow=tuple(_floats(row) for row in rates[:, SLOW]),
+        decay=tuple(math.exp(-LN2 / h) for h in half),
         noise_tol=pc.noise_tolerance, noise_k=pc.noise_gain / pc.noise_tolerance,
         exc_decay=math.exp(-LN2 / kc.excitement_half_life), chitchat_share=g.chitchat_share,
         spam_gain=pc.spam_gain, sales_gain=pc.sales_gain, soup_gain=pc.soup_gain,
         fight_gain=pc.fight_gain, rules_gain=pc.rules_gain, friend_gain=pc.friend_gain,
         spam_leave=1.0 / (24 * b.spam.stay_days), spam_attraction=g.spam_attraction,
         spam_posts_per_day=b.spam.posts_per_day,
-        heat_sens=heat_sens, fight_sens=fight_sens, heat_cap=dc.heat_cap,
+        heat_sens=_floats(heat_sens), fight_sens=_floats(fight_sens), heat_cap=dc.heat_cap,
         prompt_heat=dc.prompt_heat, spark=dc.spark, critic_gain=dc.critic_gain,
         heat_decay=dc.heat_decay, authority=g.authority, fight_threshold=dc.fight_threshold,
         fight_rate=dc.fight_rate, fight_burnout=dc.fight_burnout, fight_growth=dc.fight_growth,
@@ -233,16 +241,20 @@ def members_hour(rng, m, p, g, C, today, b, log, hour):
     move on and finished packets close.
     """
     n = int(g[G.N_SLOTS])
-    for c in range(p.decay.size):
-        if p.decay[c] < 1.0:  # low value is recomputed daily, not decayed
+    # arrays used in loops are bound to locals first (saves Numba a reference count
+    # per element; the same in the other member loops)
+    pressure, decay, present, role, read = m.pressure, p.decay, m.present, m.role, p.read
+    for c in range(len(decay)):
+        if decay[c] < 1.0:  # low value is recomputed daily, not decayed
             for i in range(n):
-                m.pressure[c, i] *= p.decay[c]
+                pressure[c, i] *= decay[c]
     g[G.EXCITEMENT] *= p.exc_decay
     g[G.SUBSTANTIVE : G.SUBSTANTIVE + 4] = 0.0
     readers = np.empty(n, np.int64)
     n_read = 0
+    rhythm = p.rhythm[hour]
     for i in range(n):
-        if m.present[i] and rng.random() < p.read[m.role[i]] * p.rhythm[hour]:
+        if present[i] and rng.random() < read[role[i]] * rhythm:
             readers[n_read] = i
             n_read += 1
     if n_read:
@@ -266,38 +278,39 @@ def read_and_react(rng, m, p, g, C, today, b, log, readers):
     prompted = np.empty(nr, np.bool_)
     sales_on = C[Channel.SALES] > 0
     buys = 0
+    seen, pressure, trust_, role = m.seen, m.pressure, m.trust, m.role
     for j in range(nr):
         i = readers[j]
         m.read_today[i] = True
         # what the reader has not seen yet, per channel (sim.feed)
-        x_noise = C[Channel.NOISE] - m.seen[Channel.NOISE, i]
-        x_sales = C[Channel.SALES] - m.seen[Channel.SALES, i]
-        x_spam = C[Channel.SPAM] - m.seen[Channel.SPAM, i]
-        x_soup = C[Channel.SOUP] - m.seen[Channel.SOUP, i]
-        x_fight = C[Channel.FIGHT] - m.seen[Channel.FIGHT, i]
-        x_rules = C[Channel.RULES] - m.seen[Channel.RULES, i]
-        prompted[j] = C[Channel.PROMPT] - m.seen[Channel.PROMPT, i] > 0
-        m.seen[:, i] = C
-        r = m.role[i]
+        x_noise = C[Channel.NOISE] - seen[Channel.NOISE, i]
+        x_sales = C[Channel.SALES] - seen[Channel.SALES, i]
+        x_spam = C[Channel.SPAM] - seen[Channel.SPAM, i]
+        x_soup = C[Channel.SOUP] - seen[Channel.SOUP, i]
+        x_fight = C[Channel.FIGHT] - seen[Channel.FIGHT, i]
+        x_rules = C[Channel.RULES] - seen[Channel.RULES, i]
+        prompted[j] = C[Channel.PROMPT] - seen[Channel.PROMPT, i] > 0
+        seen[:, i] = C
+        r = role[i]
         roles[j] = r
         # ads: spam hurts more in a good group (004); sales annoy less where trust is
         # high (000), and trust drives purchases: one chance per sales post (000)
         ads = p.spam_gain * g[G.QUALITY] * x_spam + p.sales_gain * x_sales
         if sales_on:
-            trust = m.trust[i]
+            trust = trust_[i]
             ads -= p.sales_gain * x_sales * trust
             if rng.random() < -math.expm1(x_sales * math.log1p(-p.buy_rate * trust * trust)):
                 buys += 1
-            m.trust[i] = max(0.0, trust - p.sales_trust_loss * x_sales)
+            trust_[i] = max(0.0, trust - p.sales_trust_loss * x_sales)
         # red dots: backlog of irrelevant messages beyond tolerance (004); soup (000).
         # Muted members see no red-dot count, so only followers feel noise (002, 004).
         noise = 0.0
         if r != Role.SILENT:
             noise = p.soup_gain * x_soup + max(x_noise - p.noise_tol, 0.0) * p.noise_k
-        m.pressure[Cause.ADS, i] += ads
-        m.pressure[Cause.NOISE, i] += noise
-        m.pressure[Cause.FIGHT, i] += p.fight_gain * x_fight  # fights drive exits (003)
-        m.pressure[Cause.RULES, i] += p.rules_gain * x_rules  # imposed rules (002)
+        pressure[Cause.ADS, i] += ads
+        pressure[Cause.NOISE, i] += noise
+        pressure[Cause.FIGHT, i] += p.fight_gain * x_fight  # fights drive exits (003)
+        pressure[Cause.RULES, i] += p.rules_gain * x_rules  # imposed rules (002)
     today[Col.purchases] += buys
     today[Col.revenue_sales] += buys * p.price
     if b.n_shares.any():
@@ -326,7 +339,8 @@ def read_and_react(rng, m, p, g, C, today, b, log, readers):
         i, r = readers[j], roles[j]
         can_mute = 1.0 if r != Role.SILENT else 0.0
         outcome = draw_outcome(rng, m.pressure, i, 0, p.rates_now, p.exit_role[r], can_mute)
-        _outcome(m, p, g, today, log, i, outcome)
+        if outcome != NOTHING:
+            _outcome(m, p, g, today, log, i, outcome)
 
 
 @njit(cache=True, inline="always")
@@ -416,7 +430,8 @@ def end_of_day(rng, m, p, g, today, log):
             rng, m.pressure, i, Cause.LOW_VALUE, p.rates_slow, p.exit_role[r] * keep, can_mute
         )
     for j, i in enumerate(idx):
-        _outcome(m, p, g, today, log, i, outcomes[j])
+        if outcomes[j] != NOTHING:
+            _outcome(m, p, g, today, log, i, outcomes[j])
     shift_roles(m, p, g, today)
     return invite(rng, m, p, g)
 

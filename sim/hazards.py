@@ -43,8 +43,8 @@ NOTHING, MUTE = -1, -2  # outcomes of draw_outcome besides a cause of leaving
 def draw_outcome(rng, pressure, i, first, rates, exit_scale, can_mute):
     """Draw whether member ``i`` leaves (and why), mutes, or neither.
 
-    Hazard of leaving for cause k is ``rates[0, k] x pressure[first + k, i] x
-    exit_scale``; of muting ``rates[1, k] x pressure[first + k, i] x can_mute``. Causes
+    Hazard of leaving for cause k is ``rates[0][k] x pressure[first + k, i] x
+    exit_scale``; of muting ``rates[1][k] x pressure[first + k, i] x can_mute``. Causes
     compete: P(leave) = 1 - exp(-total exit hazard), and the cause is drawn in
     proportion to its hazard. A member who stays mutes with P = 1 - exp(-total mute
     hazard).
@@ -58,7 +58,7 @@ def draw_outcome(rng, pressure, i, first, rates, exit_scale, can_mute):
         pressure: per-cause pressures, shape (causes, slots).
         i: the member's slot.
         first: row of ``pressure`` of the first cause in ``rates``.
-        rates: shape (2, causes): exit rates, then mute rates.
+        rates: (exit rates, mute rates), one number per cause each.
         exit_scale: exit multiplier (role, retention).
         can_mute: 1.0 if the member is not silent yet, else 0.0.
 
@@ -66,9 +66,9 @@ def draw_outcome(rng, pressure, i, first, rates, exit_scale, can_mute):
         The ``Cause`` of leaving, ``MUTE`` or ``NOTHING``.
     """
     leave = mute = 0.0
-    for k in range(rates.shape[1]):
-        leave += rates[0, k] * pressure[first + k, i]
-        mute += rates[1, k] * pressure[first + k, i]
+    for k in range(len(rates[0])):
+        leave += rates[0][k] * pressure[first + k, i]
+        mute += rates[1][k] * pressure[first + k, i]
     e = rng.standard_exponential()
     if e >= leave * exit_scale + mute * can_mute:
         return NOTHING
@@ -76,8 +76,8 @@ def draw_outcome(rng, pressure, i, first, rates, exit_scale, can_mute):
         return MUTE
     target = rng.random() * leave
     cum = 0.0
-    for k in range(rates.shape[1]):
-        cum += rates[0, k] * pressure[first + k, i]
+    for k in range(len(rates[0])):
+        cum += rates[0][k] * pressure[first + k, i]
         if cum > target:
             return first + k
-    return first + rates.shape[1] - 1
+    return first + len(rates[0]) - 1

@@ -21,6 +21,7 @@ the engine runs most days in one call.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import MutableMapping
 
 import mesa
@@ -241,6 +242,10 @@ class GroupModel(mesa.Model):
         """Put ``n`` posts of ``kind`` in today's calendar at ``hour`` (from ``Tactic.plan``)."""
         self._plan_posts[hour, KIND[kind]] += n
 
+    def plan_posts(self, posts: np.ndarray) -> None:
+        """Add a day of posts (24 hours x ``sim.feed.KIND`` kinds) to today's calendar."""
+        self._plan_posts += posts
+
     def plan_channel(self, hour: int, channel: Channel, amount: float) -> None:
         """Add to a channel at ``hour`` today without a message (e.g. rule enforcement)."""
         self._plan_adds[hour, channel] += amount
@@ -331,7 +336,15 @@ class GroupModel(mesa.Model):
         to the engine at once; Mesa's clock is then moved on by the hours run.
         """
         start = self.t
-        self._advance(self.horizon_ticks)
+        # The cyclic garbage collector would walk every live object (Mesa agents, Hydra
+        # configs) many times a run for nothing: a run makes no garbage cycles.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._advance(self.horizon_ticks)
+        finally:
+            if collecting:
+                gc.enable()
         hours = self.t - start
         if hours:  # restart Mesa's step schedule at the new time (mesa.Model.__init__)
             self._default_schedule.stop()
@@ -346,15 +359,16 @@ class GroupModel(mesa.Model):
     def _advance(self, stop: int) -> None:
         """Run hours until tick ``stop``: tactics in Python, the rest in the engine."""
         g = self.g
-        while self.running and self.t < stop:
-            t = self.t
-            hour = t % 24
-            g[G.DAY], g[G.HOUR] = t // 24, hour
-            if self._planned_day != self.day:
+        while self.running and g[G.T] < stop:
+            t = int(g[G.T])
+            day, hour = divmod(t, 24)
+            g[G.DAY], g[G.HOUR] = day, hour
+            if self._planned_day != day:
                 self._plan_day()
-            for tactic in self._wake[hour]:
-                tactic.act(self)
-            self._remove_agents()
+            if self._wake[hour]:
+                for tactic in self._wake[hour]:
+                    tactic.act(self)
+                self._remove_agents()
             nxt = next((h for h in self._wake_hours if h > hour), 24)
             until = min(stop, t - hour + nxt)
             self.packets.reserve(until)
@@ -363,11 +377,12 @@ class GroupModel(mesa.Model):
                 self.daily, self._plan_posts, self._plan_adds, self.packets.book,
                 self._exit_log, until,
             )  # fmt: skip
-            self._remove_agents()
+            if g[G.N_EXITS]:
+                self._remove_agents()
             if status == INVITES:
                 self._add_invitees()
                 close_day(self.members.view(), self.params, g, self.C, self._today, self.daily)
-            if self.dead or self.t >= self.horizon_ticks:
+            if g[G.DEAD] or g[G.T] >= self.horizon_ticks:
                 self.running = False
 
     def _plan_day(self) -> None:

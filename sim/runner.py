@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import os
@@ -14,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import SimConfig
+from sim.fingerprint import PRESENTATION, model_fingerprint  # noqa: F401 (re-exported)
 from sim.hazards import CAUSE_NAMES
 from sim.metrics import daily_frame, summary_row
 from sim.model import GroupModel
@@ -26,31 +26,6 @@ def replicate_seed(base: int, replicate: int) -> int:
     group (the population stream is spawned from this seed), so comparisons are paired.
     """
     return int(np.random.SeedSequence([base, replicate]).generate_state(1, np.uint64)[0] >> 1)
-
-
-# Modules that only present results: editing them does not change what a run produces.
-PRESENTATION = {
-    "cli", "compare", "plots", "report", "sweep", "callbacks", "survival", "verdict", "calibrate",
-    "dashboard", "validate", "validation_patterns",
-}
-
-
-@functools.cache
-def model_fingerprint() -> str:
-    """Hash of the source of every module that can change a run's output.
-
-    That is all of ``sim`` except the presentation modules (a new module counts until
-    it is listed there), so results made by other model code are never reused.
-    """
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        top = path.relative_to(root).parts[0].removesuffix(".py")
-        if top in PRESENTATION:
-            continue
-        h.update(path.relative_to(root).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:12]
 
 
 def point_id(cfg: SimConfig) -> str:

@@ -22,6 +22,9 @@ import importlib
 import pkgutil
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
+from sim.feed import KIND
 from sim.validation import ConfigError
 
 if TYPE_CHECKING:
@@ -56,6 +59,38 @@ class Tactic:
 
     def act(self, model: GroupModel) -> None:
         """Act at one of ``hours_today`` of the current day."""
+
+
+class Calendar:
+    """Poisson numbers of posts by hour and kind, one day at a time.
+
+    Args:
+        hours: posting hours.
+        kinds: post kinds (``sim.feed.POST_KINDS``).
+        rates: expected posts of each kind at each posting hour.
+
+    Days are drawn ``BLOCK`` at a time in one call (day by day, in order), which costs
+    far less than a call per day; a day is taken only when the tactic posts that day.
+    """
+
+    BLOCK = 32
+
+    def __init__(self, hours: list[int], kinds: list[str], rates: np.ndarray):
+        self.hours = np.array(hours)[:, None]
+        self.kinds = np.array([KIND[k] for k in kinds])[None, :]
+        self.rates = np.asarray(rates, dtype=float)
+        self._days = np.zeros((0, 24, len(KIND)))
+        self._next = 0
+
+    def next_day(self, rng: np.random.Generator) -> np.ndarray:
+        """Posts by hour (24 rows) and kind (``sim.feed.KIND`` columns) for one day."""
+        if self._next == len(self._days):
+            counts = rng.poisson(self.rates, (self.BLOCK, self.hours.shape[0], self.rates.size))
+            self._days = np.zeros((self.BLOCK, 24, len(KIND)))
+            self._days[:, self.hours, self.kinds] = counts
+            self._next = 0
+        self._next += 1
+        return self._days[self._next - 1]
 
 
 def _load_all() -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.feed import POST_KINDS
-from sim.tactics import Tactic
+from sim.tactics import Calendar, Tactic
 from sim.validation import ConfigError, check_hours, check_range
 
 P = "policy.tactics.content"
@@ -45,17 +45,18 @@ class Content(Tactic):
     name = "content"
     Config = ContentConfig
 
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        # the calendar: posts of each kind (and announcements) at each posting hour
+        rates = np.array([*cfg.per_day.values(), cfg.announcements_per_week / 7])
+        kinds = [*cfg.per_day, "announcement"]
+        self.calendar = Calendar(sorted(set(cfg.hours)), kinds, rates / len(cfg.hours))
+
     def plan(self, model):  # noqa: D102
         c = self.cfg
         if model.day < c.start_day:
             return
-        hours = sorted(set(c.hours))
-        kinds = [*c.per_day, "announcement"]
-        rates = np.array([*c.per_day.values(), c.announcements_per_week / 7]) / len(c.hours)
-        posts = model.ops_rng.poisson(rates, size=(len(hours), len(kinds)))  # Poisson calendar
-        for hour, row in zip(hours, posts, strict=True):
-            for kind, n in zip(kinds, row, strict=True):
-                model.plan_post(hour, kind, n)
+        model.plan_posts(self.calendar.next_day(model.ops_rng))
         if c.chicken_soup_hour >= 0:
             model.plan_post(c.chicken_soup_hour, "chicken_soup", 1)  # same time daily (000)
         if c.holiday_greetings and model.is_holiday():

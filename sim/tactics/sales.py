@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.tactics import Tactic
+from sim.tactics import Calendar, Tactic
 from sim.tactics.content import SALES_KINDS
 from sim.validation import ConfigError, check_hours, check_range
 
@@ -44,14 +44,19 @@ class Sales(Tactic):
     name = "sales"
     Config = SalesConfig
 
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        weights = np.array(list(cfg.mix.values()))
+        rates = cfg.per_day * weights / weights.sum() / len(cfg.hours)  # per hour and kind
+        self.calendar = Calendar(sorted(set(cfg.hours)), list(cfg.mix), rates)
+
     def plan(self, model):  # noqa: D102
         # the trust gate is checked at midnight, for the whole day
         c = self.cfg
-        if model.day < c.start_day or (c.trust_gate and model.mean_trust() < c.trust_gate):
+        if model.day < c.start_day:
             return
-        hours = sorted(set(c.hours))
-        rates = c.per_day * np.array(list(c.mix.values())) / sum(c.mix.values()) / len(c.hours)
-        posts = model.ops_rng.poisson(rates, size=(len(hours), rates.size))
-        for hour, row in zip(hours, posts, strict=True):
-            for kind, n in zip(c.mix, row, strict=True):
-                model.plan_post(hour, kind, n)
+        if c.trust_gate:  # mean trust now = at yesterday's close (nothing happens between)
+            trust = model.yesterday_value("trust_mean", 0.0) if model.day else model.mean_trust()
+            if trust < c.trust_gate:
+                return
+        model.plan_posts(self.calendar.next_day(model.ops_rng))
