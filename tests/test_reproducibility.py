@@ -46,6 +46,7 @@ def test_step_by_step_equals_run(make_cfg, policy):
     n = ran.members.n
     assert stepped.members.n == n
     for name in ("role", "present", "messages", "interest", "trust", "satisfaction"):
-        np.testing.assert_array_equal(getattr(stepped.members, name)[:n], getattr(ran.members, name)[:n])
+        a, b = getattr(stepped.members, name)[:n], getattr(ran.members, name)[:n]
+        np.testing.assert_array_equal(a, b)
     assert set(stepped.agents_by_slot) == set(ran.agents_by_slot)
     assert len(ran.agents) == ran.n_members
