@@ -33,49 +33,36 @@ import os
 import platform
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from speed import groupsim_overrides, time_groupsim  # noqa: E402  (benchmarks/speed.py)
+
 from sim.cli import compose  # noqa: E402
-from sim.model import GroupModel  # noqa: E402
 
 HOURS_PER_YEAR = 365 * 24
 
 
 def overrides(members: int, days: int) -> list[str]:
     """The ``sim.cli.compose`` overrides of a group of ``members`` initial members."""
-    return [
-        "group=relationship",
-        f"group.initial_members={members}",
-        "policy=feelings",
-        f"run.days={days}",
-    ]
+    return groupsim_overrides(days, members)
 
 
 def time_run(cfg, seed: int) -> dict:
-    """Build a ``GroupModel`` from ``cfg`` and time ``model.run()`` to its horizon.
+    """Time ``model.run()`` as ``speed.py`` does, plus per-size figures.
 
     Returns:
-        Seconds to construct and to run, hours simulated (``model.t``), member-hours
-        (``model.member_hours``), members at the end, whether the group was alive, and
-        the derived seconds per group-year, microseconds per member-hour and mean size.
+        ``speed.time_groupsim``'s fields (hours as ``hours``, agent-steps as
+        ``member_hours``) and the derived seconds per group-year, microseconds per
+        member-hour and mean size.
     """
-    t0 = time.perf_counter()
-    model = GroupModel(cfg, seed=seed)
-    t1 = time.perf_counter()
-    model.run()
-    t2 = time.perf_counter()
-    hours, member_hours = int(model.t), int(model.member_hours)
-    run_s = t2 - t1
+    r = time_groupsim(cfg, seed)
+    hours, member_hours, run_s = r.pop("ticks"), r.pop("agent_steps"), r["run_s"]
     return {
-        "construct_s": t1 - t0,
-        "run_s": run_s,
+        **r,
         "hours": hours,
         "member_hours": member_hours,
-        "members_end": int(model.n_members),
-        "alive_at_end": not model.dead,
         "s_per_group_year": run_s * HOURS_PER_YEAR / hours,
         "us_per_member_hour": run_s / member_hours * 1e6,
         "mean_members": member_hours / hours,
