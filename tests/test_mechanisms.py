@@ -4,7 +4,7 @@ import numpy as np
 
 from sim.feed import Channel
 from sim.roles import Role
-from tests.conftest import model, run_hours, summaries
+from tests.conftest import day_frame, model, run_hours, summaries
 
 SMALL = ["group.initial_members=40", "group.founders=6", "group.spam_attraction=0"]
 SEEDS = range(8)
@@ -194,3 +194,17 @@ def test_rules_take_effect_on_their_announcement_day():
 def test_no_packets_are_sent_back_without_reciprocity():
     _, s = summaries(["policy=money", "behaviour.packets.reciprocity=0"], replicates=2, days=20)
     assert s["packets_operator"].sum() > 0 and s["packets_member"].sum() == 0
+
+
+def test_many_packets_at_once_grow_the_packet_book():
+    # 20 operator packets a day at one hour, all returned: the book's fixed-size arrays
+    # must grow between engine calls and no packet may be lost
+    m = model(
+        "policy=money", "policy.tactics.red_packets.every_days=0.05",
+        "behaviour.packets.return_prob=1", "run.days=6", seed=4,
+    )  # fmt: skip
+    m.run()
+    d = day_frame(m)
+    assert d["packets_operator"].sum() > 80  # Poisson(20) a day
+    assert d["packets_member"].sum() > 0.5 * d["packets_operator"].sum()  # returns come
+    assert m.packets.book.amount.size >= 20
