@@ -108,8 +108,10 @@ def send(rng, m, p, g, C, today, b, amount, shares, sender):
     """Post a packet now; split it at random like WeChat's lucky draw (a flat Dirichlet)."""
     shares = max(1, min(shares, int(g[G.N_MEMBERS])))
     k = 0
-    while b.n_shares[k] > 0:  # a free row: PacketBook.reserve made sure there is one
+    while k < b.n_shares.size and b.n_shares[k] > 0:  # PacketBook.reserve left a free row
         k += 1
+    if k == b.n_shares.size:
+        raise RuntimeError("red packet book full: PacketBook.reserve was not called")
     split = rng.standard_exponential(shares)
     b.share[k, :shares] = split / split.sum() * amount
     b.amount[k], b.sent[k], b.sender[k] = amount, g[G.T], sender
@@ -189,6 +191,8 @@ def close_finished(rng, p, g, b):
             continue
         got = b.n_grabbed[k]
         if got > 0 and p.reciprocity > 0 and rng.random() < p.return_prob:
+            if b.q_n[0] == b.q_due.size:
+                raise RuntimeError("red packet queue full: PacketBook.reserve was not called")
             luckiest = b.grabber[k, np.argmax(b.share[k, :got])]
             delay = rng.integers(1, 24)
             i = b.q_n[0]
