@@ -241,16 +241,20 @@ def members_hour(rng, m, p, g, C, today, b, log, hour):
     move on and finished packets close.
     """
     n = int(g[G.N_SLOTS])
-    for c in range(len(p.decay)):
-        if p.decay[c] < 1.0:  # low value is recomputed daily, not decayed
+    # arrays used in loops are bound to locals first (saves Numba a reference count
+    # per element; the same in the other member loops)
+    pressure, decay, present, role, read = m.pressure, p.decay, m.present, m.role, p.read
+    for c in range(len(decay)):
+        if decay[c] < 1.0:  # low value is recomputed daily, not decayed
             for i in range(n):
-                m.pressure[c, i] *= p.decay[c]
+                pressure[c, i] *= decay[c]
     g[G.EXCITEMENT] *= p.exc_decay
     g[G.SUBSTANTIVE : G.SUBSTANTIVE + 4] = 0.0
     readers = np.empty(n, np.int64)
     n_read = 0
+    rhythm = p.rhythm[hour]
     for i in range(n):
-        if m.present[i] and rng.random() < p.read[m.role[i]] * p.rhythm[hour]:
+        if present[i] and rng.random() < read[role[i]] * rhythm:
             readers[n_read] = i
             n_read += 1
     if n_read:
@@ -274,38 +278,39 @@ def read_and_react(rng, m, p, g, C, today, b, log, readers):
     prompted = np.empty(nr, np.bool_)
     sales_on = C[Channel.SALES] > 0
     buys = 0
+    seen, pressure, trust_, role = m.seen, m.pressure, m.trust, m.role
     for j in range(nr):
         i = readers[j]
         m.read_today[i] = True
         # what the reader has not seen yet, per channel (sim.feed)
-        x_noise = C[Channel.NOISE] - m.seen[Channel.NOISE, i]
-        x_sales = C[Channel.SALES] - m.seen[Channel.SALES, i]
-        x_spam = C[Channel.SPAM] - m.seen[Channel.SPAM, i]
-        x_soup = C[Channel.SOUP] - m.seen[Channel.SOUP, i]
-        x_fight = C[Channel.FIGHT] - m.seen[Channel.FIGHT, i]
-        x_rules = C[Channel.RULES] - m.seen[Channel.RULES, i]
-        prompted[j] = C[Channel.PROMPT] - m.seen[Channel.PROMPT, i] > 0
-        m.seen[:, i] = C
-        r = m.role[i]
+        x_noise = C[Channel.NOISE] - seen[Channel.NOISE, i]
+        x_sales = C[Channel.SALES] - seen[Channel.SALES, i]
+        x_spam = C[Channel.SPAM] - seen[Channel.SPAM, i]
+        x_soup = C[Channel.SOUP] - seen[Channel.SOUP, i]
+        x_fight = C[Channel.FIGHT] - seen[Channel.FIGHT, i]
+        x_rules = C[Channel.RULES] - seen[Channel.RULES, i]
+        prompted[j] = C[Channel.PROMPT] - seen[Channel.PROMPT, i] > 0
+        seen[:, i] = C
+        r = role[i]
         roles[j] = r
         # ads: spam hurts more in a good group (004); sales annoy less where trust is
         # high (000), and trust drives purchases: one chance per sales post (000)
         ads = p.spam_gain * g[G.QUALITY] * x_spam + p.sales_gain * x_sales
         if sales_on:
-            trust = m.trust[i]
+            trust = trust_[i]
             ads -= p.sales_gain * x_sales * trust
             if rng.random() < -math.expm1(x_sales * math.log1p(-p.buy_rate * trust * trust)):
                 buys += 1
-            m.trust[i] = max(0.0, trust - p.sales_trust_loss * x_sales)
+            trust_[i] = max(0.0, trust - p.sales_trust_loss * x_sales)
         # red dots: backlog of irrelevant messages beyond tolerance (004); soup (000).
         # Muted members see no red-dot count, so only followers feel noise (002, 004).
         noise = 0.0
         if r != Role.SILENT:
             noise = p.soup_gain * x_soup + max(x_noise - p.noise_tol, 0.0) * p.noise_k
-        m.pressure[Cause.ADS, i] += ads
-        m.pressure[Cause.NOISE, i] += noise
-        m.pressure[Cause.FIGHT, i] += p.fight_gain * x_fight  # fights drive exits (003)
-        m.pressure[Cause.RULES, i] += p.rules_gain * x_rules  # imposed rules (002)
+        pressure[Cause.ADS, i] += ads
+        pressure[Cause.NOISE, i] += noise
+        pressure[Cause.FIGHT, i] += p.fight_gain * x_fight  # fights drive exits (003)
+        pressure[Cause.RULES, i] += p.rules_gain * x_rules  # imposed rules (002)
     today[Col.purchases] += buys
     today[Col.revenue_sales] += buys * p.price
     if b.n_shares.any():
