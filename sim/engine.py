@@ -322,12 +322,13 @@ def read_and_react(rng, m, p, g, C, today, b, log, readers):
     mood = (1.0 + g[G.EXCITEMENT]) * (1.0 - g[G.CHILL])
     mood *= 1.0 + g[G.CONTAGION] * g[G.ACTIVE_SHARE]
     counts = np.empty(nr, np.int64)
+    activity, interest = m.activity, m.interest
     for j in range(nr):
         i, r = readers[j], roles[j]
         lam = p.post[r] * mult[r] * mood
         if prompted[j]:
             lam += p.post[r] * boost[r] * mood
-        lam *= m.activity[i] * m.interest[i]
+        lam *= activity[i] * interest[i]
         # messages per opening: geometric with mean lam (bursty, overdispersed chat;
         # assumption), drawn by inversion. (1e-300 keeps log() finite where lam = 0.)
         q = (lam + 1e-300) / (1.0 + lam)
@@ -335,10 +336,11 @@ def read_and_react(rng, m, p, g, C, today, b, log, readers):
     posted(rng, m, p, g, C, today, readers, counts, roles, prompted)
 
     # immediate exit and mute hazards, with each reader's role when they opened
+    pressure = m.pressure
     for j in range(nr):
         i, r = readers[j], roles[j]
         can_mute = 1.0 if r != Role.SILENT else 0.0
-        outcome = draw_outcome(rng, m.pressure, i, 0, p.rates_now, p.exit_role[r], can_mute)
+        outcome = draw_outcome(rng, pressure, i, 0, p.rates_now, p.exit_role[r], can_mute)
         if outcome != NOTHING:
             _outcome(m, p, g, today, log, i, outcome)
 
@@ -391,10 +393,11 @@ def end_of_day(rng, m, p, g, today, log):
             m.interest[i] *= p.purpose_decay
     purpose, junk = g[G.PURPOSE], g[G.JUNK]
     over = np.zeros(idx.size)
+    seen, day_mark, satisfaction, trust = m.seen, m.day_mark, m.satisfaction, m.trust
     for j, i in enumerate(idx):
         # value and talk read today (003), friends present (000)
-        content = half_sat(m.seen[Channel.VALUE, i] - m.day_mark[0, i], p.content_scale)
-        social = half_sat(m.seen[Channel.SOCIAL, i] - m.day_mark[1, i], p.social_scale)
+        content = half_sat(seen[Channel.VALUE, i] - day_mark[0, i], p.content_scale)
+        social = half_sat(seen[Channel.SOCIAL, i] - day_mark[1, i], p.social_scale)
         social *= 1.0 - p.privatize * junk  # junk drives talk into private chats (004)
         ties = half_sat(float(m.friends_present[i]), p.friends_scale)
         value = (
@@ -404,13 +407,13 @@ def end_of_day(rng, m, p, g, today, log):
             + p.tie_weight * ties
         )
         heard = m.replies[i]
-        sat = m.satisfaction[i] + p.smoothing * (value - m.satisfaction[i])
-        m.satisfaction[i] = min(1.0, sat + p.reply_satisfaction * heard)
-        m.trust[i] = min(1.0, m.trust[i] + p.trust_gain * content + p.reply_trust * heard)
+        sat = satisfaction[i] + p.smoothing * (value - satisfaction[i])
+        satisfaction[i] = min(1.0, sat + p.reply_satisfaction * heard)
+        trust[i] = min(1.0, trust[i] + p.trust_gain * content + p.reply_trust * heard)
         m.replies[i] = 0
         m.interest[i] += p.recover * (m.interest0[i] * purpose - m.interest[i])
-        m.pressure[Cause.LOW_VALUE, i] = max(p.low_value - m.satisfaction[i], 0.0) / p.low_value
-        over[j] = max(m.trust[i] - p.demand_threshold, 0.0) / (1 - p.demand_threshold)
+        m.pressure[Cause.LOW_VALUE, i] = max(p.low_value - satisfaction[i], 0.0) / p.low_value
+        over[j] = max(trust[i] - p.demand_threshold, 0.0) / (1 - p.demand_threshold)
     # demand comes by itself once trust is high enough (000)
     buys = 0
     for j in range(idx.size):
@@ -495,17 +498,20 @@ def close_day(m, p, g, C, today, daily):
     roles = np.zeros(4)
     readers = active = 0
     sat = trust = interest = 0.0
+    present, read_today, posted_today, seen, day_mark = (
+        m.present, m.read_today, m.posted_today, m.seen, m.day_mark
+    )
     for i in range(n):
-        if m.present[i]:
+        if present[i]:
             roles[m.role[i]] += 1
-            readers += m.read_today[i]
-            active += m.posted_today[i]
+            readers += read_today[i]
+            active += posted_today[i]
             sat += m.satisfaction[i]
             trust += m.trust[i]
             interest += m.interest[i]
-        m.read_today[i] = m.posted_today[i] = False
-        m.day_mark[0, i] = m.seen[Channel.VALUE, i]
-        m.day_mark[1, i] = m.seen[Channel.SOCIAL, i]
+        read_today[i] = posted_today[i] = False
+        day_mark[0, i] = seen[Channel.VALUE, i]
+        day_mark[1, i] = seen[Channel.SOCIAL, i]
     members = g[G.N_MEMBERS]
     today[Col.day] = g[G.DAY]
     today[Col.members] = members
