@@ -65,7 +65,7 @@ class Member(mesa.Agent):
     @property
     def friends(self) -> list[int]:
         """Slots of this member's acquaintances in the group (ever)."""
-        return list(self.model.members.ties[self.slot])
+        return self.model.members.ties_of(self.slot)
 
     @property
     def exit_cause(self) -> Cause | None:

@@ -33,7 +33,6 @@ PRESSURE_CAUSES = ("ads", "noise", "fight", "rules", "friends_left")
 EXIT_CAUSES = ("ads", "noise", "fight", "rules", "low_value", "friends_left")
 IMMEDIATE = np.array([Cause.ADS, Cause.NOISE, Cause.FIGHT, Cause.RULES])  # felt when reading
 SLOW = np.array([Cause.LOW_VALUE, Cause.FRIENDS_LEFT])  # felt once a day
-N_HAZARD_CAUSES = len(EXIT_CAUSES)
 
 
 NOTHING, MUTE = -1, -2  # outcomes of draw_outcome besides a cause of leaving

@@ -155,19 +155,10 @@ class GroupModel(mesa.Model):
             )
         return self._records
 
-    @property
-    def yesterday(self) -> dict | None:
-        """The last closed day's record, or None on the founding day."""
-        return self.records[-1] if self.days_recorded else None
-
     def yesterday_value(self, column: str, default: float) -> float:
         """One column of the last closed day's record; ``default`` on the founding day."""
         d = self.days_recorded
         return float(self.daily[d - 1, Col[column]]) if d else default
-
-    def today_noise(self) -> float:
-        """Irrelevant messages posted today (noise channel growth since the last record)."""
-        return float(self.C[Channel.NOISE] - self.g[G.NOISE_MARK])
 
     # ------------------------------------------------------------------ set-up
 
