@@ -28,7 +28,6 @@ size. The same ratio with the measured mean sizes in place of N is given alongsi
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -37,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from speed import groupsim_overrides, time_groupsim  # noqa: E402  (benchmarks/speed.py)
+from speed import groupsim_overrides, time_groupsim, write_json  # noqa: E402  (benchmarks/speed.py)
 
 from sim.cli import compose  # noqa: E402
 
@@ -192,9 +191,7 @@ def main(argv: list[str] | None = None) -> dict:
         )
 
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"results written to {args.json}")
+        write_json(args.json, result)
     return result
 
 

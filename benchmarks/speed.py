@@ -47,6 +47,13 @@ from sim.model import GroupModel  # noqa: E402
 BAR_RATIO = 50.0  # issue 5: groupsim agent-steps/s >= 50 x BoltzmannWealth's
 
 
+def write_json(path: Path, result: dict) -> None:
+    """Write a benchmark's settings, rounds and summary to ``path`` (``--json``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"results written to {path}")
+
+
 def groupsim_overrides(days: int, members: int) -> list[str]:
     """The ``sim.cli.compose`` overrides of the timed group."""
     return [
@@ -229,9 +236,7 @@ def main(argv: list[str] | None = None) -> dict:
         )
 
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"results written to {args.json}")
+        write_json(args.json, result)
     return result
 
 

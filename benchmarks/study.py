@@ -35,7 +35,6 @@ compiled-code cache (or compiles it, after an install), as any earlier run would
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
@@ -50,6 +49,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import yaml
+from speed import write_json  # benchmarks/speed.py
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPERIMENT = "speed_study"
@@ -421,9 +421,7 @@ def main(argv: list[str] | None = None) -> dict:
         "summary": summary,
     }
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"results written to {args.json}")
+        write_json(args.json, result)
     if not summary["rows_ok"]:
         raise SystemExit("row counts do not match (see the table)")
     return result
