@@ -38,13 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from speed import groupsim_overrides, time_groupsim, write_json  # noqa: E402  (benchmarks/speed.py)
 
-from sim.cli import compose  # noqa: E402
+from sim.config.compose import compose  # noqa: E402
 
 HOURS_PER_YEAR = 365 * 24
 
 
 def overrides(members: int, days: int) -> list[str]:
-    """The ``sim.cli.compose`` overrides of a group of ``members`` initial members."""
+    """The ``sim.config.compose.compose`` overrides of a group of ``members`` initial members."""
     return groupsim_overrides(days, members)
 
 

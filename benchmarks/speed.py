@@ -41,7 +41,7 @@ from mesa.examples.basic.boltzmann_wealth_model.model import (  # noqa: E402
     BoltzmannWealth,
 )
 
-from sim.cli import compose  # noqa: E402
+from sim.config.compose import compose  # noqa: E402
 from sim.model import GroupModel  # noqa: E402
 
 BAR_RATIO = 50.0  # issue 5: groupsim agent-steps/s >= 50 x BoltzmannWealth's
@@ -55,7 +55,7 @@ def write_json(path: Path, result: dict) -> None:
 
 
 def groupsim_overrides(days: int, members: int) -> list[str]:
-    """The ``sim.cli.compose`` overrides of the timed group."""
+    """The ``sim.config.compose.compose`` overrides of the timed group."""
     return [
         "group=relationship",
         f"group.initial_members={members}",

@@ -65,7 +65,7 @@ BAR_TABLES_BYTES = 100 * MB
 
 # an untimed one-day run of the study's model, to load (or build) the compiled-code cache
 WARMUP_CODE = """
-from sim.cli import compose
+from sim.config.compose import compose
 from sim.model import GroupModel
 GroupModel(compose(["experiment=speed_study", "run.days=1"]), seed=0).run()
 """

@@ -1,34 +1,36 @@
 """groupsim: agent-based simulation of WeChat group engagement under operator strategies.
 
-Importing the package points Numba's cache at a folder named by the model's fingerprint
-(``sim.fingerprint``) before any compiled function is defined, so an edit anywhere in the
-model code compiles afresh instead of loading stale machine code. The folder is
-``$NUMBA_CACHE_DIR/groupsim-<fingerprint>`` if that variable is set, else
-``~/.cache/groupsim/numba/<fingerprint>`` (``$XDG_CACHE_HOME`` is honoured).
+The package is a stack of layers; each imports only the layers before it (type-hint
+imports included; ``tests/test_layers.py`` checks it), so data flows one way:
+
+``core``
+    constants, roles, exit causes, feed kinds, the engine's column and state layout,
+    errors, the code fingerprint.
+``config``
+    the typed settings (dataclasses carrying unit and source) and Hydra composition.
+``model``
+    ``GroupModel`` (the Mesa shell), members, the compiled engine and its submodels, and
+    the operator's tactics.
+``records``
+    a run's daily table and summary row, point ids, reading and writing tables.
+``analysis``
+    survival statistics, intervals, group summaries and verdicts: tables in, numbers out.
+``presentation``
+    style, figures and Markdown reports: tables in, files out.
+``experiments``
+    running points and sweeps, the parallel runner, comparisons, the command line.
+``validation``
+    probes, scenarios, patterns, the battery, calibration.
+``dashboard``
+    the live SolaraViz page.
+
+``python -m sim`` is the command line (``sim.__main__``). This module imports nothing,
+so importing any part of the package loads only what that part needs.
 """
 
-import os
-import tempfile
-from pathlib import Path
-
-import numba
-
-from sim.fingerprint import model_fingerprint
-
-
-def _engine_cache_dir() -> Path:
-    if os.environ.get("NUMBA_CACHE_DIR"):
-        return Path(os.environ["NUMBA_CACHE_DIR"]) / f"groupsim-{model_fingerprint()}"
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "groupsim" / "numba" / model_fingerprint()
-
-
-def _writable(path: Path) -> Path:
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-    except OSError:  # e.g. a read-only home: fall back to the temporary folder
-        return Path(tempfile.gettempdir()) / "groupsim-numba" / model_fingerprint()
-
-
-numba.config.CACHE_DIR = str(_writable(_engine_cache_dir()))
+# The layers, in import order (earliest first). The model fingerprint hashes every layer
+# up to and including ``records``: those decide what a run writes (sim.core.fingerprint).
+LAYERS = (
+    "core", "config", "model", "records", "analysis", "presentation", "experiments",
+    "validation", "dashboard",
+)  # fmt: skip

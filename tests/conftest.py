@@ -1,9 +1,9 @@
 import pandas as pd
 import pytest
 
-from sim.cli import compose
+from sim.config.compose import compose
+from sim.experiments.runner import run_point
 from sim.model import GroupModel
-from sim.runner import run_point
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from functools import cache
 
 import pandas as pd
 
-from sim.cli import compose
-from sim.runner import run_point
+from sim.config.compose import compose
+from sim.experiments.runner import run_point
 
 SALES = "policy.tactics.sales.per_day"
 PACKETS = "policy.tactics.red_packets.every_days"

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import calibrate
-from sim.cli import compose
+from sim.config.compose import compose
 from sim.model import GroupModel
+from sim.validation import calibrate
 
 
 def test_participation_search_ranks_points_by_their_loss():

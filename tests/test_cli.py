@@ -44,7 +44,7 @@ def test_single_point_cli_writes_tables_and_is_reproducible(tmp_path):
 
 @pytest.mark.slow
 def test_main_command_compares_feelings_and_money(tmp_path):
-    res = run(["sim.compare", "run.days=20", "run.replicates=2"], tmp_path)
+    res = run(["sim", "compare", "run.days=20", "run.replicates=2"], tmp_path)
     assert res.returncode == 0, res.stderr
     assert "feelings" in res.stdout and "money" in res.stdout
     assert "median_lifespan_days" in res.stdout and "verdict:" in res.stdout

@@ -4,10 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import compare
-from sim.hazards import CAUSE_NAMES
-from sim.survival import km_median_ci, logrank
-from sim.verdict import format_p, overall_logrank, policy_stats, verdict
+from sim.analysis.summaries import stats_table as policy_stats
+from sim.analysis.survival import km_median_ci, logrank
+from sim.analysis.verdict import format_p, overall_logrank, verdict
+from sim.core.causes import CAUSE_NAMES
+from sim.experiments import compare
 
 
 @pytest.fixture(scope="module")

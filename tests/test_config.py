@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-import sim.cli as cli
-from sim.cli import compose
+import sim.config.compose as cli
 from sim.config import GroupConfig, SimConfig
-from sim.validation import ConfigError
+from sim.config.compose import compose
+from sim.core.errors import ConfigError
+from sim.model import check_config
+from sim.model.tactics import parse_tactics
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,7 +114,7 @@ BAD_OVERRIDES = {
 def test_bad_override_gives_one_config_error(case):
     overrides, field, value, allowed = BAD_OVERRIDES[case]
     with pytest.raises(ConfigError) as info:
-        compose(overrides)
+        check_config(compose(overrides))  # tactic settings are checked by the tactics
     assert_one_error(info.value, field, value, allowed)
 
 
@@ -127,7 +129,7 @@ def test_good_config_composes():
     cfg = compose(["group=learning", "policy=money", "seed=7", "run.days=30"])
     assert isinstance(cfg, SimConfig)
     assert (cfg.group.name, cfg.policy.name, cfg.seed, cfg.run.days) == ("learning", "money", 7, 30)
-    assert "red_packets" in cfg.policy.parsed
+    assert "red_packets" in parse_tactics(cfg.policy.tactics)
 
 
 def test_dataclasses_validate_without_hydra():

@@ -17,7 +17,9 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 
-from sim.cli import compose
+from sim.config.compose import compose
+from sim.core.causes import CAUSE_NAMES
+from sim.core.roles import ROLE_NAMES
 from sim.dashboard import __main__ as launcher
 from sim.dashboard import app, charts
 from sim.dashboard.live import (
@@ -38,8 +40,7 @@ from sim.dashboard.live import (
     role_counts,
     thin,
 )
-from sim.hazards import CAUSE_NAMES
-from sim.roles import ROLE_NAMES
+from sim.model.tactics import parse_tactics
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +60,7 @@ def test_every_knob_choice_reaches_the_config(policy, name):
     tactics = preset_tactics(policy)
     for value in knob.choices:
         cfg = compose(policy_overrides(policy, {name: value}, tactics))
-        parsed = cfg.policy.parsed
+        parsed = parse_tactics(cfg.policy.tactics)
         if value == OFF:
             assert knob.tactic not in parsed
         else:

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from sim.config import SimConfig
-from sim.roles import PerRole
-from sim.tactics import REGISTRY, parse_tactics
+from sim.config.schema import PerRole
+from sim.model.tactics import REGISTRY, parse_tactics
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "model.md"
 PREFIXES = ("run.", "death.", "group.", "behaviour.", "policy.")

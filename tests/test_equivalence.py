@@ -41,7 +41,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.survival import km_median, logrank
+from sim.analysis.survival import km_median, logrank
 
 DATA = Path(__file__).resolve().parent / "data"
 REFERENCE = DATA / "reference_v1.csv"

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from sim.feed import Channel
-from sim.roles import Role
+from sim.core.feed import Channel
+from sim.core.roles import Role
 from tests.conftest import day_frame, model, run_hours, summaries
 
 SMALL = ["group.initial_members=40", "group.founders=6", "group.spam_attraction=0"]
@@ -147,7 +147,7 @@ def test_friends_leaving_lowers_attachment():
     slot = int(np.argmax(m.members.friends_present[: m.members.n]))
     friends = [j for j in m.members.ties[slot] if m.members.present[j]]
     before = m.members.friends_present[friends].copy()
-    from sim.hazards import Cause
+    from sim.core.causes import Cause
 
     m.remove_member(slot, Cause.LOW_VALUE)
     assert (m.members.friends_present[friends] == before - 1).all()

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 from tables import PACKETS, SALES, grid, policies
 
-from sim import plots
-from sim.hazards import CAUSE_NAMES
-from sim.roles import ROLE_NAMES
-from sim.survival import format_median, km_curve, km_median
+from sim.analysis.survival import format_median, km_curve, km_median
+from sim.core.causes import CAUSE_NAMES
+from sim.core.roles import ROLE_NAMES
+from sim.presentation import figures, plots, style
 
 
 def png(path):
@@ -30,7 +30,7 @@ def money_grid():
 def test_heatmap_cells_equal_the_points_runs(money_grid, tmp_path, metric):
     _, runs = money_grid
     path = tmp_path / "h.png"
-    table = plots.grid_heatmap(runs, path, SALES, PACKETS, metric, facet="group")
+    table = figures.grid_heatmap(runs, path, SALES, PACKETS, metric, facet="group")
     png(path)
     # one cell per (group, sales, packets) point
     assert len(table) == runs.groupby(["group", SALES, PACKETS]).ngroups == 8
@@ -54,13 +54,13 @@ def test_heatmap_cells_equal_the_points_runs(money_grid, tmp_path, metric):
 def test_heatmap_without_facet_pools_nothing_it_should_not(money_grid, tmp_path):
     _, runs = money_grid
     one = runs[runs["group"] == "relationship"]
-    table = plots.grid_heatmap(one, tmp_path / "h.png", SALES, PACKETS)
+    table = figures.grid_heatmap(one, tmp_path / "h.png", SALES, PACKETS)
     assert len(table) == 4 and set(table.columns) >= {SALES, PACKETS, "value", "label"}
 
 
 def test_survival_curves_are_kaplan_meier_per_policy(pair, tmp_path):
     _, runs = pair
-    table = plots.survival_curves(runs, tmp_path / "s.png")
+    table = figures.survival_curves(runs, tmp_path / "s.png")
     png(tmp_path / "s.png")
     assert list(dict.fromkeys(table["policy"])) == ["feelings", "money"]
     for policy, curve in table.groupby("policy"):
@@ -74,7 +74,7 @@ def test_survival_curves_are_kaplan_meier_per_policy(pair, tmp_path):
 def test_activity_quartiles_come_from_each_run(pair, tmp_path):
     daily, runs = pair
     days = int(runs["days_run"].max())
-    table = plots.activity_by_policy(daily, tmp_path / "a.png", days)
+    table = figures.activity_by_policy(daily, tmp_path / "a.png", days)
     png(tmp_path / "a.png")
     assert set(table["series"]) == {"msgs_members", "active_members", "members"}
     for policy in ("feelings", "money"):
@@ -93,7 +93,7 @@ def test_activity_quartiles_come_from_each_run(pair, tmp_path):
 
 def test_activity_groups_by_run_not_replicate(money_grid, tmp_path):
     daily, _ = money_grid
-    table = plots.activity_by_policy(daily, tmp_path / "a.png", by="group")
+    table = figures.activity_by_policy(daily, tmp_path / "a.png", by="group")
     for group, rows in table.groupby("group"):
         # 4 points x 3 replicates share replicate indices 0-2 but are 12 runs
         assert (rows["runs"] == daily.loc[daily["group"] == group, "run_id"].nunique()).all()
@@ -102,7 +102,7 @@ def test_activity_groups_by_run_not_replicate(money_grid, tmp_path):
 
 def test_roles_shares_sum_to_one_and_match_the_counts(pair, tmp_path):
     daily, _ = pair
-    table = plots.roles_over_time(daily, tmp_path / "r.png")
+    table = figures.roles_over_time(daily, tmp_path / "r.png")
     png(tmp_path / "r.png")
     shares = table[[f"share_{r}" for r in ROLE_NAMES]].sum(axis=1)
     assert np.allclose(shares, 1)
@@ -116,7 +116,7 @@ def test_roles_shares_sum_to_one_and_match_the_counts(pair, tmp_path):
 
 def test_exits_bars_are_means_per_run(pair, tmp_path):
     _, runs = pair
-    table = plots.exits_by_cause(runs, tmp_path / "e.png")
+    table = figures.exits_by_cause(runs, tmp_path / "e.png")
     png(tmp_path / "e.png")
     assert list(table.index) == ["feelings", "money"] and list(table.columns) == list(CAUSE_NAMES)
     for policy in table.index:
@@ -129,12 +129,12 @@ def test_pareto_front_hand_case():
     x = [1, 2, 3, 3, 0, 2]
     y = [5, 4, 1, 0, 5, 4]
     # (1,5) beats (0,5); (3,1) beats (3,0); the two (2,4) tie and both stay
-    assert plots.pareto_front(x, y).tolist() == [True, True, True, False, False, True]
+    assert figures.pareto_front(x, y).tolist() == [True, True, True, False, False, True]
 
 
 def test_tradeoff_front_is_non_dominated_and_covers_the_rest(money_grid, pair, tmp_path):
     for _, runs in (money_grid, pair):
-        table = plots.tradeoff(runs, tmp_path / "t.png")
+        table = figures.tradeoff(runs, tmp_path / "t.png")
         png(tmp_path / "t.png")
         assert len(table) == len(runs)
         assert (table["revenue"].to_numpy() == runs["revenue"].to_numpy()).all()
@@ -147,12 +147,12 @@ def test_tradeoff_front_is_non_dominated_and_covers_the_rest(money_grid, pair, t
 
 
 def test_policy_colours_are_fixed():
-    assert plots.colours(["money", "feelings"]) == {
-        "money": plots.POLICY_COLOURS["money"],
-        "feelings": plots.POLICY_COLOURS["feelings"],
+    assert style.colours(["money", "feelings"]) == {
+        "money": style.POLICY_COLOURS["money"],
+        "feelings": style.POLICY_COLOURS["feelings"],
     }
-    other = plots.colours(["custom", "feelings"])
-    assert other["custom"] not in plots.POLICY_COLOURS.values()
+    other = style.colours(["custom", "feelings"])
+    assert other["custom"] not in style.POLICY_COLOURS.values()
 
 
 def write(folder, daily, runs):

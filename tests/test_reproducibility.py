@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.metrics import daily_frame
+from sim.experiments.runner import run_one
 from sim.model import GroupModel
-from sim.runner import run_one
+from sim.records.summary import daily_frame
 from tests.conftest import model
 
 

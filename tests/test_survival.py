@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.survival import (
+from sim.analysis.survival import (
     MedianCI,
     format_median,
     km_curve,

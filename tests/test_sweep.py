@@ -15,11 +15,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim import runner
-from sim.cli import compose
-from sim.report import main as report_main
-from sim.runner import read_point, replicate_seed, run_or_resume, run_point, write_parquet
-from sim.sweep import NoResultsError, Progress, collect, mark_done, point_dirs, swept_parameters
+from sim.config.compose import compose
+from sim.experiments.progress import Progress, mark_done
+from sim.experiments.report import main as report_main
+from sim.experiments.runner import replicate_seed, run_or_resume, run_point
+from sim.experiments.sweep import NoResultsError, collect, point_dirs, swept_parameters
+from sim.records import points as runner
+from sim.records.io import write_parquet
+from sim.records.points import read_point
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPERIMENTS = ROOT / "configs" / "experiment"
@@ -216,10 +219,26 @@ def test_a_change_to_the_model_code_reruns_a_finished_point(tmp_path, monkeypatc
     assert run_or_resume(cfg, tmp_path)[2] == [0, 1]
 
 
-def test_model_fingerprint_covers_model_code_not_presentation():
-    root = Path(runner.__file__).parent
-    assert {"model", "hazards", "config"}.isdisjoint(runner.PRESENTATION)
-    assert all((root / f"{n}.py").exists() or (root / n).is_dir() for n in runner.PRESENTATION)
+def test_model_fingerprint_hashes_whole_run_layers(tmp_path):
+    """Any edit or new module in core .. records changes it; later layers do not."""
+    import shutil
+
+    import sim
+    from sim.core.fingerprint import RUN_LAYERS, fingerprint_of
+
+    assert RUN_LAYERS == ("core", "config", "model", "records")
+    root = tmp_path / "sim"
+    shutil.copytree(Path(sim.__file__).parent, root, ignore=shutil.ignore_patterns("__pycache__"))
+    base = fingerprint_of(root)
+    engine = root / "model" / "engine.py"
+    engine.write_text(engine.read_text() + "\n# an edit\n")
+    edited = fingerprint_of(root)
+    (root / "records" / "new_module.py").write_text("X = 1\n")
+    added = fingerprint_of(root)
+    assert len({base, edited, added}) == 3
+    (root / "presentation" / "figures.py").write_text("# redrawn\n")
+    (root / "analysis" / "new.py").write_text("Y = 2\n")
+    assert fingerprint_of(root) == added
 
 
 def test_tables_hold_the_replicates_the_config_asks_for(tmp_path):
@@ -277,7 +296,7 @@ def test_slurm_launcher_config_composes():
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
 
-    from sim.cli import CONFIG_DIR
+    from sim.config.compose import CONFIG_DIR
 
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
         cfg = hydra_compose(
@@ -299,7 +318,7 @@ def test_report_rebuilds_the_tables_of_a_folder(sweep_copy):
     (sweep_copy / "runs.parquet").unlink()
     (sweep_copy / "daily.parquet").unlink()
     res = subprocess.run(
-        [sys.executable, "-m", "sim.report", str(sweep_copy)],
+        [sys.executable, "-m", "sim", "report", str(sweep_copy)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert res.returncode == 0, res.stderr

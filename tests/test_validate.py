@@ -14,12 +14,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import validate as V
-from sim import validation_patterns as P
-from sim.cli import compose
+from sim.analysis import intervals as IV
+from sim.analysis.survival import km_curve, km_median_ci, km_survival, logrank, restricted_mean
+from sim.config.compose import compose
+from sim.experiments.runner import replicate_seed
 from sim.model import GroupModel
-from sim.runner import replicate_seed
-from sim.survival import km_curve, km_median_ci, km_survival, logrank, restricted_mean
+from sim.validation import battery as V
+from sim.validation import measures as M
+from sim.validation import patterns as PT
+from sim.validation import probes as PR
+from sim.validation import scenarios as S
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,42 +32,42 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_wilson_ci_known_values():
     # textbook values (e.g. Newcombe 1998, Table I): 0/10 and 5/10
-    low, high = P.wilson_ci(0, 10)
+    low, high = IV.wilson_ci(0, 10)
     assert low == 0 and high == pytest.approx(0.2775, abs=1e-4)
-    low, high = P.wilson_ci(5, 10)
+    low, high = IV.wilson_ci(5, 10)
     assert (low, high) == pytest.approx((0.2366, 0.7634), abs=1e-4)
-    low, high = P.wilson_ci(81, 263)
+    low, high = IV.wilson_ci(81, 263)
     assert (low, high) == pytest.approx((0.2553, 0.3662), abs=1e-4)
-    assert all(math.isnan(v) for v in P.wilson_ci(0, 0))
+    assert all(math.isnan(v) for v in IV.wilson_ci(0, 0))
 
 
 def test_mean_ci_is_a_t_interval():
-    mean, low, high, n = P.mean_ci([1.0, 2.0, 3.0, float("nan")])
+    mean, low, high, n = IV.mean_ci([1.0, 2.0, 3.0, float("nan")])
     half = 4.302653 / math.sqrt(3)  # t(0.975, 2) x sd 1 / sqrt(3)
     assert (mean, n) == (2.0, 3)
     assert (low, high) == pytest.approx((2 - half, 2 + half), rel=1e-5)
-    assert P.mean_ci([4.0, 4.0]) == (4.0, 4.0, 4.0, 2)
-    assert math.isnan(P.mean_ci([1.0])[1])
+    assert IV.mean_ci([4.0, 4.0]) == (4.0, 4.0, 4.0, 2)
+    assert math.isnan(IV.mean_ci([1.0])[1])
 
 
 def test_bootstrap_ci_is_reproducible_and_brackets_the_estimate():
     rng = np.random.default_rng(0)
     a, b = rng.poisson(10, 40), rng.poisson(5, 40) + 1
-    ci = P.bootstrap_ci(P.ratio_of_sums, a, b)
-    assert ci == P.bootstrap_ci(P.ratio_of_sums, a, b)
+    ci = IV.bootstrap_ci(IV.ratio_of_sums, a, b)
+    assert ci == IV.bootstrap_ci(IV.ratio_of_sums, a, b)
     assert ci[0] < a.sum() / b.sum() < ci[1]
-    assert all(math.isnan(v) for v in P.bootstrap_ci(P.ratio_of_sums, a[:1], b[:1]))
+    assert all(math.isnan(v) for v in IV.bootstrap_ci(IV.ratio_of_sums, a[:1], b[:1]))
 
 
 def test_top_share_and_participation_on_hand_built_counters():
-    assert P.top_share([5, 1, 0, 4], 2) == pytest.approx(0.9)
-    assert math.isnan(P.top_share([0, 0], 1))
+    assert M.top_share([5, 1, 0, 4], 2) == pytest.approx(0.9)
+    assert math.isnan(M.top_share([0, 0], 1))
     # slots 0-5 at the start of the month; slot 6 joins during it; slot 2 leaves
     before = np.array([10, 0, 3, 0, 0, 1])
     present0 = np.array([True, True, True, True, True, True])
     after = np.array([30, 0, 3, 0, 5, 1, 4])
     present1 = np.array([True, True, False, True, True, True, True])
-    out = P.participation(before, present0, after, present1, top=2)
+    out = M.participation(before, present0, after, present1, top=2)
     # stayers: slots 0, 1, 3, 4, 5; of those 0 and 4 posted
     assert out["stayers"] == 5 and out["posted_share"] == pytest.approx(2 / 5)
     assert out["msgs"] == 29  # 20 + 5 + 4 (the joiner counts)
@@ -78,7 +82,7 @@ def test_invitation_counts_leave_out_members_without_follow_up():
     joined = np.array([0, 0, 10, 50, 95])
     first = np.array([2, 7, 14, -1, 96])
     # days_run 100, follow_up 30: the member who joined on day 95 is left out
-    assert P.invitation_counts(joined, first, 100, within=5, follow_up=30) == (2, 3)
+    assert M.invitation_counts(joined, first, 100, within=5, follow_up=30) == (2, 3)
 
 
 def test_role_shares_and_weekly_mean_on_a_hand_built_daily_table():
@@ -94,14 +98,14 @@ def test_role_shares_and_weekly_mean_on_a_hand_built_daily_table():
             "msgs_spam": days,
         }
     )
-    out = P.role_shares(daily, 7, 13)
+    out = M.role_shares(daily, 7, 13)
     assert out == pytest.approx(
         {"thinkers": 2, "critics": 1, "onlooker_share": 0.3, "silent_share": 0.4}
     )
-    assert math.isnan(P.role_shares(daily, 7, 20)["thinkers"])  # not alive all those days
-    assert P.weekly_mean(daily, "msgs_spam", 2) == pytest.approx(10.0)
-    assert P.weekly_mean(daily, "msgs_spam", 1, per_member=True) == pytest.approx(0.3)
-    assert math.isnan(P.weekly_mean(daily, "msgs_spam", 3))
+    assert math.isnan(M.role_shares(daily, 7, 20)["thinkers"])  # not alive all those days
+    assert M.weekly_mean(daily, "msgs_spam", 2) == pytest.approx(10.0)
+    assert M.weekly_mean(daily, "msgs_spam", 1, per_member=True) == pytest.approx(0.3)
+    assert math.isnan(M.weekly_mean(daily, "msgs_spam", 3))
 
 
 def test_km_helpers_agree_with_sim_survival():
@@ -121,22 +125,22 @@ def test_km_helpers_agree_with_sim_survival():
 def test_km_share_uses_wilson_without_censoring_and_the_km_band_with_it():
     t = np.array([3, 5, 7, 8, 20, 40, 365, 365, 365, 365], dtype=float)
     c = t == 365
-    est = P.km_share(t, c, 7, dead=True)
+    est = M.km_share(t, c, 7, dead=True)
     assert est.value == pytest.approx(0.3) and est.method == "Wilson"
-    assert (est.low, est.high) == pytest.approx(P.wilson_ci(3, 10))
-    assert P.km_share(t, c, 365).value == pytest.approx(0.4)
+    assert (est.low, est.high) == pytest.approx(IV.wilson_ci(3, 10))
+    assert M.km_share(t, c, 365).value == pytest.approx(0.4)
     # censored before the day: Kaplan-Meier
     t2, c2 = np.array([3, 5, 6, 10, 12, 30.0]), np.array([0, 0, 1, 0, 1, 1], dtype=bool)
-    est = P.km_share(t2, c2, 11)
-    assert est.method == "KM" and est.value == pytest.approx(P.km_survival(t2, c2, 11))
+    est = M.km_share(t2, c2, 11)
+    assert est.method == "KM" and est.value == pytest.approx(km_survival(t2, c2, 11))
     assert est.low <= est.value <= est.high
     # nobody followed that long
-    assert math.isnan(P.km_share(np.array([10.0, 20.0]), np.array([True, True]), 30).value)
+    assert math.isnan(M.km_share(np.array([10.0, 20.0]), np.array([True, True]), 30).value)
 
 
 def test_lifespan_mixture_names_the_e1_e5_figures():
     t = np.array([2, 6, 7, 10, 31, 100, 365], dtype=float)
-    out = P.lifespan_mixture(t, t == 365)
+    out = M.lifespan_mixture(t, t == 365)
     assert set(out) == {"dead_by_7", "alive_after_30", "dead_by_90", "alive_at_365"}
     assert out["dead_by_7"].value == pytest.approx(3 / 7)
     assert out["alive_after_30"].value == pytest.approx(3 / 7)
@@ -145,46 +149,46 @@ def test_lifespan_mixture_names_the_e1_e5_figures():
 
 
 def test_target_holds_follows_value_bounds_and_p():
-    est = P.Estimate
-    t = P.between(0.3, 0.5)
+    est = M.Estimate
+    t = PT.between(0.3, 0.5)
     assert t.holds(est(0.3)) and t.holds(est(0.5)) and not t.holds(est(0.51))
     assert not t.holds(est(float("nan")))
-    gt = P.above(0.5)
+    gt = PT.above(0.5)
     assert not gt.holds(est(0.5)) and gt.holds(est(0.5001))
-    assert not P.below(0.25).holds(est(0.25))
+    assert not PT.below(0.25).holds(est(0.25))
     # a censored median "> 365" meets ">= 30" but not "4 to 10"
-    assert P.Target(30).holds(est(365, bound=">"))
-    assert not P.between(4, 10).holds(est(5, bound=">"))
-    assert P.below(1).holds(est(0.9, bound="<")) and not P.above(0).holds(est(5, bound="<"))
-    cmp = P.above(0, p_max=0.05)
+    assert PT.Target(30).holds(est(365, bound=">"))
+    assert not PT.between(4, 10).holds(est(5, bound=">"))
+    assert PT.below(1).holds(est(0.9, bound="<")) and not PT.above(0).holds(est(5, bound="<"))
+    cmp = PT.above(0, p_max=0.05)
     assert cmp.holds(est(10, p=0.01)) and not cmp.holds(est(10, p=0.2))
     assert not cmp.holds(est(10)) and not cmp.holds(est(-1, p=0.001))
 
 
 def test_mixture_draws_are_deterministic_and_follow_the_weights():
-    draws = P.mixture_draws(4000, 0)
-    assert draws == P.mixture_draws(4000, 0)
-    assert draws[:50] == P.mixture_draws(50, 0)
-    assert draws[:50] != P.mixture_draws(50, 1)
+    draws = S.mixture_draws(4000, 0)
+    assert draws == S.mixture_draws(4000, 0)
+    assert draws[:50] == S.mixture_draws(50, 0)
+    assert draws[:50] != S.mixture_draws(50, 1)
     groups = pd.Series([g for g, _ in draws]).value_counts(normalize=True)
     policies = pd.Series([p for _, p in draws]).value_counts(normalize=True)
-    for name, w in P.MIX_GROUPS.items():
+    for name, w in S.MIX_GROUPS.items():
         assert groups[name] == pytest.approx(w, abs=0.03)
-    for name, w in P.MIX_POLICIES.items():
+    for name, w in S.MIX_POLICIES.items():
         assert policies[name] == pytest.approx(w, abs=0.03)
 
 
 def test_patterns_and_scenarios_are_consistent():
-    ids = [p.id for p in P.PATTERNS]
+    ids = [p.id for p in PT.PATTERNS]
     assert len(ids) == len(set(ids))
-    for p in P.PATTERNS:
+    for p in PT.PATTERNS:
         assert p.source and p.description and p.target.text
-        assert set(p.scenarios) <= set(P.SCENARIO_BY_NAME), p.id
-    for s in P.SCENARIOS:
-        assert s.replicates >= 30 and s.probe in P.PROBES
+        assert set(p.scenarios) <= set(S.SCENARIO_BY_NAME), p.id
+    for s in S.SCENARIOS:
+        assert s.replicates >= 30 and s.probe in PR.PROBES
         if s.probe == "intervene":
-            assert s.kwargs["action"] in P.ACTIONS
-    assert P.SCENARIO_BY_NAME["mixture"].replicates >= 200
+            assert s.kwargs["action"] in PR.ACTIONS
+    assert S.SCENARIO_BY_NAME["mixture"].replicates >= 200
 
 
 # ------------------------------------------------- probes measure what they claim
@@ -193,7 +197,7 @@ def test_patterns_and_scenarios_are_consistent():
 def test_observe_measures_the_month_from_the_model_itself():
     cfg = compose(["group=relationship", "policy=feelings", "run.days=20"])
     seed = replicate_seed(0, 1)
-    row = P.observe(cfg, seed, snapshot_day=10)
+    row = PR.observe(cfg, seed, snapshot_day=10)
     # the same run by hand: snapshot at the start of day 10
     m = GroupModel(cfg, seed=seed)
     while m.t < 10 * 24:
@@ -218,7 +222,7 @@ def test_intervene_counts_the_hours_after_the_intervention():
     cfg = compose(["group=relationship", "policy=hands_off", "run.days=4"])
     seed = replicate_seed(0, 2)
     windows = ((0, 3), (3, 10))
-    row = P.intervene(cfg, seed, day=1, hour=20, action="packet", windows=windows,
+    row = PR.intervene(cfg, seed, day=1, hour=20, action="packet", windows=windows,
                       args={"amount": 20.0, "shares": 20})  # fmt: skip
     m = GroupModel(cfg, seed=seed)
     while m.t < 44:
@@ -227,13 +231,13 @@ def test_intervene_counts_the_hours_after_the_intervention():
     marks = {}
     for k in range(11):
         if k in (0, 3, 10):
-            marks[k] = P.cumulative(m, ["msgs_members", "msgs_thanks"])
+            marks[k] = M.cumulative(m, ["msgs_members", "msgs_thanks"])
         m.step()
     assert row["msgs_members_0_3"] == marks[3]["msgs_members"] - marks[0]["msgs_members"]
     assert row["msgs_thanks_3_10"] == marks[10]["msgs_thanks"] - marks[3]["msgs_thanks"]
     assert row["msgs_thanks_0_3"] > 0  # the packet was grabbed and thanked
     # the control is the same run without the packet: identical before it
-    none = P.intervene(cfg, seed, day=1, hour=20, action="none", windows=windows)
+    none = PR.intervene(cfg, seed, day=1, hour=20, action="none", windows=windows)
     assert none["msgs_thanks_0_3"] == 0
 
 
@@ -246,12 +250,12 @@ def _fake_runs(scenario, **columns):
 
 
 def test_pass_follows_target_vs_measurement_on_synthetic_runs():
-    r2 = P.PATTERN_BY_ID["R2"]  # onlooker share 0.30-0.50
+    r2 = PT.PATTERN_BY_ID["R2"]  # onlooker share 0.30-0.50
     inside = V.evaluate([r2], _fake_runs("default_month", onlooker_share=[0.35, 0.45]))
     outside = V.evaluate([r2], _fake_runs("default_month", onlooker_share=[0.6, 0.7]))
     assert inside["passed"].item() and inside["value"].item() == pytest.approx(0.4)
     assert not outside["passed"].item() and outside["value"].item() == pytest.approx(0.65)
-    f1 = P.PATTERN_BY_ID["F1"]
+    f1 = PT.PATTERN_BY_ID["F1"]
     runs = pd.concat(
         [
             _fake_runs("relationship_feelings", lifespan_days=[365.0] * 8,
@@ -270,7 +274,7 @@ def test_pass_follows_target_vs_measurement_on_synthetic_runs():
 
 def test_a_measure_that_raises_becomes_an_error_row():
     runs = _fake_runs("default_month", thinkers=[1.0, 2.0])  # no onlooker_share column
-    table = V.evaluate([P.PATTERN_BY_ID["R1"], P.PATTERN_BY_ID["R2"]], runs)
+    table = V.evaluate([PT.PATTERN_BY_ID["R1"], PT.PATTERN_BY_ID["R2"]], runs)
     assert table["error"].tolist()[0] == "" and "KeyError" in table["error"].tolist()[1]
     assert not table["passed"].tolist()[1] and table["measured"].tolist()[1] == "error"
 
@@ -316,7 +320,7 @@ def _check_table(table: pd.DataFrame, runs: pd.DataFrame, ids) -> None:
         df = by["mixture"]
         dead7 = (~df["censored"].astype(bool)) & (df["lifespan_days"] <= 7)
         assert value["M1"] == pytest.approx(dead7.mean())
-        assert set(df["group"]) <= set(P.MIX_GROUPS) and set(df["policy"]) <= set(P.MIX_POLICIES)
+        assert set(df["group"]) <= set(S.MIX_GROUPS) and set(df["policy"]) <= set(S.MIX_POLICIES)
     if "F1" in value:
         a, b = by["relationship_feelings"], by["relationship_money"]
         p = logrank(a["lifespan_days"], a["censored"], b["lifespan_days"], b["censored"]).pvalue
@@ -372,8 +376,8 @@ def test_measurement_error_gives_exit_code_1(tmp_path, monkeypatch, capsys):
         raise RuntimeError("boom")
 
     broken.scenarios = ("temporary_hands_off",)
-    bad = P.Pattern("X1", "broken", "none", broken, P.above(0), "a broken measure")
-    monkeypatch.setitem(P.PATTERN_BY_ID, "X1", bad)
+    bad = PT.Pattern("X1", "broken", "none", broken, PT.above(0), "a broken measure")
+    monkeypatch.setitem(PT.PATTERN_BY_ID, "X1", bad)
     code = V.main(["--quick", "--jobs", "1", "--only", "X1", "--out", str(tmp_path)])
     assert code == 1
     assert "pattern X1: RuntimeError: boom" in capsys.readouterr().err
@@ -384,7 +388,7 @@ def test_measurement_error_gives_exit_code_1(tmp_path, monkeypatch, capsys):
 def test_quick_command_end_to_end(tmp_path):
     out = tmp_path / "validation"
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.validate", "--quick", "--out", str(out)],
+        [sys.executable, "-m", "sim", "validate", "--quick", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
@@ -392,10 +396,10 @@ def test_quick_command_end_to_end(tmp_path):
         assert (out / name).is_file()
     table = pd.read_parquet(out / "table.parquet")
     runs = pd.read_parquet(out / "runs.parquet")
-    ids = [p.id for p in P.PATTERNS]
+    ids = [p.id for p in PT.PATTERNS]
     _check_table(table, runs, ids)
     assert pd.read_csv(out / "table.csv")["id"].tolist() == ids
     md = (out / "table.md").read_text()
     assert all(f"| {i} |" in md for i in ids) and f"| {ids[0]} |" in proc.stdout
-    quick = {s.name: s.quick_replicates for s in P.SCENARIOS}
+    quick = {s.name: s.quick_replicates for s in S.SCENARIOS}
     assert runs.groupby("scenario").size().to_dict() == quick

@@ -31,7 +31,7 @@ from sim.dashboard.live import (
     describe_policy,
     presets,
 )
-from sim.plots import POLICY_COLOURS
+from sim.presentation.style import POLICY_COLOURS
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
 

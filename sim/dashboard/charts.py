@@ -15,19 +15,17 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from sim.core.causes import CAUSE_NAMES
+from sim.core.roles import ROLE_NAMES
 from sim.dashboard.live import LiveModel, last_days, thin
-from sim.hazards import CAUSE_NAMES
-from sim.plots import POLICY_COLOURS, ROLE_COLOURS
-from sim.roles import ROLE_NAMES
-
-OPERATOR_COLOUR, SPAM_COLOUR = "#222222", "#8c564b"
-CAUSE_COLOURS = dict(
-    zip(
-        CAUSE_NAMES,
-        ["#e377c2", "#bcbd22", "#d62728", "#9467bd", "#17becf", "#7f7f7f", "#111111"],
-        strict=True,
-    )
+from sim.presentation.style import (
+    CAUSE_COLOURS,
+    OPERATOR_COLOUR,
+    POLICY_COLOURS,
+    ROLE_COLOURS,
+    SPAM_COLOUR,
 )
+
 WINDOW_HOURS = 7 * 24  # the messages chart shows the last week, hour by hour
 SIZE = (6.4, 3.4)  # inches; drawn at DPI into a dashboard card
 DPI = 90

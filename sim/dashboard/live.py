@@ -1,7 +1,7 @@
 """The dashboard's model: a ``GroupModel`` built from knobs, with an hour-by-hour history.
 
 Nothing here changes how the group behaves: ``LiveModel`` composes the same Hydra config
-the command line would (``sim.cli.compose``), runs ``GroupModel.step`` unchanged, and
+the command line would (``sim.config.compose``), runs ``GroupModel.step`` unchanged, and
 after each hour reads public state (``today``, ``records``, ``members``) into a
 ``History``. Per-hour counts come from differences between steps:
 
@@ -22,12 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.cli import CONFIG_DIR, compose
-from sim.config import SimConfig
-from sim.hazards import CAUSE_NAMES
+from sim.config.compose import CONFIG_DIR, compose
+from sim.config.schema import SimConfig
+from sim.core.causes import CAUSE_NAMES
+from sim.core.roles import ROLE_NAMES
 from sim.model import GroupModel
-from sim.population import MemberTable
-from sim.roles import ROLE_NAMES
+from sim.model.population import MemberTable
+from sim.model.tactics import parse_tactics
 
 PRESET = "preset"  # a knob left at the chosen policy preset's own setting
 OFF = "off"  # a knob that removes its tactic from the policy
@@ -43,7 +44,7 @@ class Knob:
 
     Attributes:
         label: what the control says.
-        tactic: the tactic in ``policy.tactics`` (``sim/tactics/``).
+        tactic: the tactic in ``policy.tactics`` (``sim/model/tactics/``).
         setting: the tactic's setting the knob sets.
         choices: values offered besides ``PRESET``; ``OFF`` removes the tactic.
     """
@@ -134,7 +135,7 @@ def policy_overrides(policy: str, knobs: dict[str, str], tactics: frozenset[str]
 
 def describe_policy(cfg: SimConfig) -> str:
     """One line naming the knob settings in force (what the operator is doing)."""
-    parsed = cfg.policy.parsed
+    parsed = parse_tactics(cfg.policy.tactics)
     parts = []
     sales = parsed.get("sales")
     parts.append(f"sales {_num(sales.per_day)}/day" if sales else "no selling")
@@ -172,7 +173,7 @@ def counter_increment(before: dict, today: dict, closed: dict | None, key: str) 
         today: ``model.today`` when the hour ended.
         closed: the daily record the model closed at the hour's end (midnight), else None;
             its counter holds the whole day and ``today`` has started afresh.
-        key: the counter's name (``sim.metrics.COUNTERS``).
+        key: the counter's name (a column of ``sim.model.DAILY_COLUMNS``).
     """
     if closed is not None:
         return closed[key] - before[key] + today[key]

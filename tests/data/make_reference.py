@@ -5,7 +5,9 @@ What it produces:
     (a group type x policy x horizon), replicates ``0 .. REPLICATES - 1`` of base seed
     ``BASE_SEED`` (seed of replicate r: ``sim.runner.replicate_seed(0, r)``, as the
     runner uses), run with the public API (``sim.cli.compose``, ``sim.runner.run_one``,
-    whose row is ``sim.metrics.summary_row``). Columns: ``COLUMNS``. 4 x 200 = 800 rows,
+    whose row is ``sim.metrics.summary_row``: the reference commit's names; the same
+    functions are now ``sim.config.compose``, ``sim.experiments.runner`` and
+    ``sim.records.summary``). Columns: ``COLUMNS``. 4 x 200 = 800 rows,
     about 100 kB. ``tests/test_equivalence.py`` reruns the same scenarios with whatever
     ``sim`` is current and compares the distributions with these.
 
@@ -96,8 +98,12 @@ def run_scenario(
     Returns:
         One row per run, columns ``COLUMNS``.
     """
-    from sim.cli import compose
-    from sim.runner import run_one
+    try:  # the package's layered layout
+        from sim.config.compose import compose
+        from sim.experiments.runner import run_one
+    except ImportError:  # the reference commit's flat layout (see the module docstring)
+        from sim.cli import compose
+        from sim.runner import run_one
 
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     cfg = compose([*overrides, f"seed={base_seed}", *(extra or [])])

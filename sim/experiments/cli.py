@@ -1,0 +1,84 @@
+"""``python -m sim [overrides]``: run one configuration point, or sweep with ``-m``.
+
+Hydra composes the config (``sim.config.compose``); one job runs one point (group type x
+policy x settings) for ``run.replicates`` seeds and writes its tables into Hydra's output
+directory, resuming what a previous run left there. ``python -m sim -m ...`` sweeps: one
+job per point (``configs/experiment/`` holds named studies), and
+``sim.experiments.callbacks`` checks every point first, shows progress and collects the
+tables (``sim.experiments.sweep``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig
+
+from sim.config.compose import COMPOSE_ERRORS, CONFIG_DIR, one_line, to_sim_config
+from sim.experiments.runner import run_or_resume
+from sim.model import check_config
+from sim.presentation.reports import summary_text
+
+log = logging.getLogger(__name__)
+
+
+def main(cfg: DictConfig | None = None) -> None:
+    """Run one configuration point and write daily.parquet and summary.parquet.
+
+    A bad configuration (unknown preset or key, malformed override or YAML file, wrong
+    type, impossible value) ends the program before anything runs with one line,
+    ``config error: <field>=<value> is not allowed: <what is allowed>``, and exit code 1.
+    Other errors keep their full traceback.
+    """
+    # HYDRA_FULL_ERROR makes Hydra re-raise composition errors instead of printing them
+    # itself (multi-line, or a full traceback for malformed YAML), so we can restate them.
+    previous = os.environ.get("HYDRA_FULL_ERROR")
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    try:
+        _hydra_main(cfg)
+    except COMPOSE_ERRORS as err:
+        raise SystemExit(f"config error: {one_line(err)}") from None
+    finally:
+        if previous is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = previous
+
+
+@hydra.main(config_path=CONFIG_DIR, config_name="config", version_base="1.3")
+def _hydra_main(cfg: DictConfig) -> dict:
+    """One Hydra job: one point, all its replicates, resumed from its folder if finished.
+
+    Returns:
+        ``{"ran": n}``, the number of replicates actually run (0: all were on disk); the
+        sweep callback (``sim.experiments.callbacks``) records it for the progress display.
+    """
+    hydra_cfg = HydraConfig.get()
+    multirun = hydra_cfg.mode == RunMode.MULTIRUN
+    try:
+        sim_cfg = check_config(to_sim_config(cfg))
+    except COMPOSE_ERRORS as err:
+        if multirun:  # fail the job (the sweep callback checks every point before a sweep)
+            raise ValueError(f"config error: {one_line(err)}") from None  # picklable
+        raise SystemExit(f"config error: {one_line(err)}") from None  # before Hydra reports it
+    out = Path(hydra_cfg.runtime.output_dir)
+    # Hydra logs at INFO; Mesa logs every step at INFO, which floods the job log
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    if not multirun and hydra_cfg.runtime.choices.get("experiment"):
+        print(
+            "note: this runs one point; a study's sweep needs -m: python -m sim -m experiment=NAME"
+        )
+    daily, summary, ran = run_or_resume(sim_cfg, out)
+    if multirun:  # the sweep callback shows progress and prints the results at the end
+        log.info("point %s: ran %d of %d replicates", out.name, len(ran), len(summary))
+        return {"ran": len(ran)}
+    print(summary_text(summary))
+    if not ran:
+        print(f"all {len(summary)} replicates were already in {out}; nothing was run")
+    print(f"tables written to {out}/daily.parquet and {out}/summary.parquet")
+    return {"ran": len(ran)}

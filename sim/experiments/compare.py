@@ -1,0 +1,106 @@
+"""Compare policies on the same group type and the same replicate seeds.
+
+``python -m sim compare`` (the README's main command) runs the default group type
+under ``feelings`` and ``money`` for 5 replicate seeds each, prints a short comparison
+and a verdict, and writes into ``results/compare/<group>_<time>/``:
+
+- ``report.md``: the verdict, a table (Kaplan-Meier median lifespan with 95% CI, log-rank
+  p against the first policy, activity, revenue, exits by cause), the figures and runs;
+- ``runs.parquet`` (one row per run) and ``daily.parquet`` (one row per run-day), the
+  tables a sweep writes, so ``python -m sim plots`` redraws the figures from them;
+- ``figures/``: survival, activity, roles, exits and trade-off PNGs.
+
+Any Hydra override applies to every policy, plus ``policies=a,b,c`` to choose them and
+the order (the first is the reference of the log-rank tests), e.g.::
+
+    python -m sim compare group=learning policies=feelings,money,hands_off run.replicates=10
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from sim.analysis.summaries import stats_table
+from sim.analysis.verdict import overall_logrank, verdict
+from sim.config.compose import compose
+from sim.core.causes import CAUSE_NAMES
+from sim.core.errors import ConfigError
+from sim.experiments.runner import run_point
+from sim.model import check_config
+from sim.presentation.plots import all_figures
+from sim.presentation.reports import comparison_markdown, comparison_table
+from sim.records.io import write_parquet, write_text
+
+DEFAULT_POLICIES = ("feelings", "money")
+DEFAULT_REPLICATES = 5
+
+
+def parse_args(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Split ``policies=...`` from the Hydra overrides; default 5 replicates."""
+    policies, overrides = list(DEFAULT_POLICIES), []
+    for arg in argv:
+        if arg.startswith("policies="):
+            policies = [p for p in arg.split("=", 1)[1].split(",") if p]
+        else:
+            overrides.append(arg)
+    if not policies:
+        raise SystemExit("config error: policies= is not allowed: name at least one policy")
+    if len(set(policies)) != len(policies):
+        raise SystemExit(
+            f"config error: policies={','.join(policies)} is not allowed: name each policy once"
+        )
+    if not any(o.startswith("run.replicates=") for o in overrides):
+        overrides.append(f"run.replicates={DEFAULT_REPLICATES}")
+    return policies, overrides
+
+
+def main(argv: list[str] | None = None, out_root: Path = Path("results/compare")) -> Path:
+    """Run the comparison, write its report, tables and figures; return the folder."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    policies, overrides = parse_args(argv)
+    try:  # every policy is checked before any runs
+        configs = [check_config(compose([*overrides, f"policy={p}"])) for p in policies]
+    except ConfigError as err:
+        raise SystemExit(f"config error: {err}") from None
+    first = configs[0]
+    out = Path(out_root) / f"{first.group.name}_{datetime.now():%Y-%m-%d_%H-%M-%S}"
+    dailies, summaries = [], []
+    for cfg in configs:
+        print(
+            f"running {cfg.group.name} x {cfg.policy.name}: {cfg.run.replicates} seeds "
+            f"x {cfg.run.days} days ...",
+            flush=True,
+        )
+        daily, summary = run_point(cfg)
+        dailies.append(daily)
+        summaries.append(summary)
+    daily = pd.concat(dailies, ignore_index=True)
+    runs = pd.concat(summaries, ignore_index=True)
+    write_parquet(daily, out / "daily.parquet")
+    write_parquet(runs, out / "runs.parquet")
+    figures = all_figures(runs, daily, out / "figures")
+    stats = stats_table(runs, horizon=first.run.days)
+    overall = overall_logrank(runs) if len(policies) > 2 else None
+    text = verdict(stats, overall_p=overall)
+    command = " ".join(["python -m sim compare", *argv])
+    report = out / "report.md"
+    write_text(comparison_markdown(runs, stats, text, first, command, overall), report)
+
+    table = comparison_table(stats)
+    causes = [f"exits_{c}" for c in CAUSE_NAMES]
+    print(
+        f"\n{first.group.label}: {', '.join(policies)} on the same "
+        f"{first.run.replicates} seeds, horizon {first.run.days} days\n"
+    )
+    print(table.drop(columns=causes).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    print("\nmean exits per run by cause:")
+    exits = table.set_index("policy")[causes].rename(columns=lambda c: c[6:])
+    print(exits.to_string(float_format=lambda v: f"{v:.1f}"))
+    print(f"\nverdict: {text}")
+    print(f"\nreport:  {report}\ntables:  {out}/runs.parquet, {out}/daily.parquet")
+    print(f"figures: {out}/figures/ ({', '.join(p.name for p in figures)})")
+    return out

@@ -1,0 +1,327 @@
+"""``python -m sim validate``: does the model reproduce what we know?
+
+Runs the fixed battery of scenarios (``sim.validation.scenarios``: >= 30 replicates
+each; ``--quick``: about 5 and shorter horizons), in parallel over processes, then
+measures every pattern (``sim.validation.patterns``) on those runs and prints and saves
+one table: pattern id, pattern, source (seed file or evidence row), scenario, measured
+value with its 95% interval, target, pass/fail. A failing pattern stays in the table
+with its real figure.
+
+::
+
+    python -m sim validate                 # full battery, all cores
+    python -m sim validate --quick         # about half a minute on 2 cores
+    python -m sim validate --out DIR --jobs 4 --only R1,L1,F1 --seed 0
+
+Writes into ``results/validation/<timestamp>/`` (or ``--out DIR``): ``table.md``,
+``table.csv`` and ``table.parquet`` (one row per pattern) and ``runs.parquet`` (one row
+per run: scenario, replicate, seed and every figure its probe measured, from which each
+measured value can be recomputed). Exit code 0 whether patterns pass or fail (it is a
+report); 1 on an error (a measurement that raised is still written, as an error row);
+2 on bad command-line input, with one error line.
+
+In Python (a calibration script): ``run_battery(quick=True, only=["M1", "M2"])`` returns
+the table and the runs; ``sim.validation.measures`` has the measurement functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from sim.config.compose import compose
+from sim.config.schema import SimConfig
+from sim.core.errors import ConfigError
+from sim.experiments.parallel import available_cores, run_parallel
+from sim.experiments.runner import replicate_seed
+from sim.presentation.reports import md_table
+from sim.records.io import write_parquet, write_text
+from sim.validation.measures import Estimate
+from sim.validation.patterns import PATTERN_BY_ID, PATTERNS, Pattern
+from sim.validation.probes import PROBES
+from sim.validation.scenarios import MIX_OFFSET, SCENARIO_BY_NAME, Scenario, mixture_draws
+
+DEFAULT_OUT = Path("results") / "validation"
+TABLE_COLUMNS = [
+    "id", "pattern", "source", "scenario", "runs", "measured", "target", "passed",
+    "value", "bound", "ci_low", "ci_high", "method", "p_value",
+    "target_low", "target_high", "target_low_open", "target_high_open", "p_max", "error",
+]  # fmt: skip
+
+# A task: (scenario, replicate, config, seed, probe name, probe arguments)
+Task = tuple[str, int, SimConfig, int, str, dict]
+
+
+def scenario_tasks(
+    scenario: Scenario, quick: bool, base_seed: int = 0, replicates: int | None = None
+) -> list[Task]:
+    """The runs of one scenario: replicate r has seed ``replicate_seed(base_seed, r)``.
+
+    Every scenario uses the same seeds, so scenarios that differ only in a setting are
+    paired by replicate index (replicate r starts from the same day-0 group). Mixture
+    groups use ``replicate_seed(base_seed, MIX_OFFSET + r)`` and a group type and policy
+    from ``mixture_draws``.
+    """
+    n = scenario.n_runs(quick) if replicates is None else replicates
+    days = f"run.days={scenario.horizon(quick)}"
+    kwargs = dict(scenario.kwargs)
+    if not scenario.mixture:
+        cfg = compose((*scenario.overrides, days))
+        return [
+            (scenario.name, r, cfg, replicate_seed(base_seed, r), scenario.probe, kwargs)
+            for r in range(n)
+        ]
+    tasks = []
+    for r, (group, policy) in enumerate(mixture_draws(n, base_seed)):
+        cfg = compose((f"group={group}", f"policy={policy}", *scenario.overrides, days))
+        seed = replicate_seed(base_seed, MIX_OFFSET + r)
+        tasks.append((scenario.name, r, cfg, seed, scenario.probe, kwargs))
+    return tasks
+
+
+def run_task(task: Task) -> dict:
+    """Run one task; returns its row of ``runs.parquet``."""
+    name, replicate, cfg, seed, probe, kwargs = task
+    row = {
+        "scenario": name,
+        "replicate": replicate,
+        "seed": seed,
+        "group": cfg.group.name,
+        "policy": cfg.policy.name,
+        "horizon": cfg.run.days,
+    }
+    return row | PROBES[probe](cfg, seed, **kwargs)
+
+
+def run_tasks(
+    tasks: Sequence[Task], jobs: int = 1, progress: Callable[[int, int], None] | None = None
+) -> pd.DataFrame:
+    """Run tasks (in ``jobs`` processes when > 1), the longest first.
+
+    Returns:
+        One row per run (``run_task``), sorted by scenario and replicate.
+    """
+    rows = run_parallel(run_task, tasks, jobs, cost=lambda t: t[2].run.days, progress=progress)
+    runs = pd.DataFrame(rows)
+    if runs.empty:
+        return runs
+    return runs.sort_values(["scenario", "replicate"], ignore_index=True)
+
+
+def split_runs(runs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``{scenario: its runs indexed by replicate}``, the input of every measure."""
+    return {
+        name: df.set_index("replicate").sort_index()
+        for name, df in runs.groupby("scenario", sort=False)
+    }
+
+
+def scenario_text(pattern: Pattern, quick: bool, runs: dict[str, pd.DataFrame]) -> str:
+    """The scenario column: the scenarios' labels, horizons and numbers of runs."""
+    scenarios = [SCENARIO_BY_NAME[name] for name in pattern.scenarios]
+    sizes = [f"{s.horizon(quick)} d x {len(runs.get(s.name, ()))}" for s in scenarios]
+    labels = " vs ".join(s.label for s in scenarios)
+    if len(set(sizes)) == 1:
+        return f"{labels}; {sizes[0]}{' each' if len(sizes) > 1 else ''}"
+    return " vs ".join(f"{s.label} ({size})" for s, size in zip(scenarios, sizes, strict=True))
+
+
+def evaluate(patterns: Sequence[Pattern], runs: pd.DataFrame, quick: bool = False) -> pd.DataFrame:
+    """Measure each pattern on the runs and compare with its target: the table.
+
+    A measurement that raises becomes a row with ``error`` set and ``passed`` False.
+    """
+    by = split_runs(runs)
+    rows = []
+    for p in patterns:
+        t = p.target
+        row = {
+            "id": p.id,
+            "pattern": p.name,
+            "source": p.source,
+            "scenario": scenario_text(p, quick, by),
+            "target": t.text,
+            "target_low": t.low,
+            "target_high": t.high,
+            "target_low_open": t.low_open,
+            "target_high_open": t.high_open,
+            "p_max": math.nan if t.p_max is None else t.p_max,
+            "error": "",
+        }
+        try:
+            est = p.measure(by)
+        except Exception as err:  # report it in the table, and fail the command
+            est = Estimate(math.nan, text="error")
+            row["error"] = f"{type(err).__name__}: {err}"
+        row |= {
+            "runs": est.n,
+            "measured": est.text,
+            "value": est.value,
+            "bound": est.bound,
+            "ci_low": est.low,
+            "ci_high": est.high,
+            "method": est.method,
+            "p_value": est.p,
+            "passed": t.holds(est) and not row["error"],
+        }
+        rows.append(row)
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+def select_patterns(only: Iterable[str] | None = None) -> list[Pattern]:
+    """Patterns by id (all when ``only`` is None).
+
+    Raises:
+        ValueError: an unknown id (the message lists the known ones).
+    """
+    if only is None:
+        return list(PATTERNS)
+    ids = [i.strip() for i in only if i.strip()]
+    unknown = [i for i in ids if i not in PATTERN_BY_ID]
+    if unknown or not ids:
+        raise ValueError(
+            f"unknown pattern id {', '.join(unknown) or '(none given)'}; "
+            f"one of {', '.join(PATTERN_BY_ID)}"
+        )
+    return [PATTERN_BY_ID[i] for i in ids]
+
+
+def run_battery(
+    quick: bool = False,
+    jobs: int | None = None,
+    base_seed: int = 0,
+    only: Iterable[str] | None = None,
+    replicates: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the scenarios the chosen patterns need, then measure the patterns.
+
+    Args:
+        quick: fewer replicates and shorter horizons (``Scenario.quick_*``).
+        jobs: processes (default: all cores; 1 runs in this process).
+        base_seed: base seed of every scenario.
+        only: pattern ids (default all).
+        replicates: runs per scenario, overriding the scenario's own count.
+        progress: called with (runs done, runs in all) after each run.
+
+    Returns:
+        (table, runs): one row per pattern (``TABLE_COLUMNS``) and one per run.
+    """
+    patterns = select_patterns(only)
+    names = list(dict.fromkeys(n for p in patterns for n in p.scenarios))
+    tasks = [
+        t for n in names for t in scenario_tasks(SCENARIO_BY_NAME[n], quick, base_seed, replicates)
+    ]
+    runs = run_tasks(tasks, available_cores() if jobs is None else jobs, progress)
+    return evaluate(patterns, runs, quick), runs
+
+
+def markdown(table: pd.DataFrame) -> str:
+    """The table as Markdown: id, pattern, source, scenario, measured (95% CI), target, result."""
+    header = ["id", "pattern", "source", "scenario", "measured (95% CI)", "target", "result"]
+    rows = []
+    for r in table.itertuples():
+        result = "pass" if r.passed else ("**ERROR**" if r.error else "**FAIL**")
+        rows.append([r.id, r.pattern, r.source, r.scenario, r.measured, r.target, result])
+    return md_table(header, rows)
+
+
+def write_outputs(table: pd.DataFrame, runs: pd.DataFrame, out: Path, header: str) -> None:
+    """Write table.md, table.csv, table.parquet and runs.parquet into ``out``."""
+    write_text(f"{header}\n\n{markdown(table)}\n", out / "table.md")
+    write_text(table.to_csv(index=False), out / "table.csv")
+    write_parquet(table, out / "table.parquet")
+    write_parquet(runs, out / "runs.parquet")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line."""
+
+    def error(self, message: str):  # noqa: D102
+        self.exit(2, f"validate: error: {message} (see --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Command-line options (``--help`` lists them)."""
+    p = _Parser(
+        prog="python -m sim validate",
+        description="Run the validation battery and write its table (see docs/model.md).",
+    )
+    p.add_argument("--quick", action="store_true", help="about 5 runs per scenario (CI)")
+    p.add_argument("--out", type=Path, help=f"output folder (default {DEFAULT_OUT}/<time>)")
+    p.add_argument("--jobs", type=_positive_int, help="processes (default: all cores)")
+    p.add_argument("--seed", type=_int, default=0, help="base seed (default 0)")
+    p.add_argument("--only", help="comma-separated pattern ids, e.g. R1,L1,F1")
+    args = p.parse_args(argv)
+    if args.only is not None:
+        try:
+            select_patterns(args.only.split(","))
+        except ValueError as err:
+            p.error(f"argument --only: {err}")
+    return args
+
+
+def _progress(done: int, total: int, start: float) -> None:
+    step = max(1, total // 20)
+    if done % step == 0 or done == total:
+        elapsed = time.monotonic() - start
+        print(f"validate: {done}/{total} runs ({elapsed:.0f} s)", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the battery, print the table, write the files; returns the exit code."""
+    args = parse_args(argv)
+    jobs = args.jobs or available_cores()
+    out = args.out or DEFAULT_OUT / datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+    start = time.monotonic()
+    mode = "quick" if args.quick else "full"
+    try:
+        table, runs = run_battery(
+            quick=args.quick,
+            jobs=jobs,
+            base_seed=args.seed,
+            only=None if args.only is None else args.only.split(","),
+            progress=lambda d, t: _progress(d, t, start),
+        )
+        elapsed = time.monotonic() - start
+        passed = int(table["passed"].sum())
+        header = (
+            f"# Validation ({mode}): {passed} of {len(table)} patterns pass\n\n"
+            f"{len(runs)} runs, base seed {args.seed}, {jobs} processes, "
+            f"{elapsed:.0f} s, {datetime.now():%Y-%m-%d %H:%M}."
+        )
+        write_outputs(table, runs, out, header)
+    except (ConfigError, OSError, ValueError) as err:
+        print(f"validate: error: {err}", file=sys.stderr)
+        return 1
+    print(markdown(table))
+    print(f"\n{passed} of {len(table)} patterns pass ({mode}, {len(runs)} runs, {elapsed:.0f} s)")
+    print(f"tables written to {out}/table.md, table.csv, table.parquet and runs.parquet")
+    errors = table[table["error"] != ""]
+    for r in errors.itertuples():
+        print(f"validate: error: pattern {r.id}: {r.error}", file=sys.stderr)
+    return 1 if len(errors) else 0
