@@ -1,5 +1,8 @@
 """docs/model.md documents every configuration parameter, by its command-line name.
 
+The parameter tables of section 10 are generated from the settings' metadata
+(``python -m sim docs``), and the document must hold exactly what the code generates.
+
 Rule: a parameter is documented when its dotted name appears in the document as an
 inline code span, e.g. `behaviour.pressures.noise_tolerance` or
 `policy.tactics.red_packets.amount`. Entries of a PerRole table or of a dict-valued
@@ -24,6 +27,8 @@ import pytest
 from sim.config import SimConfig
 from sim.config.schema import PerRole
 from sim.model.tactics import REGISTRY, parse_tactics
+from sim.presentation import paramdoc
+from sim.presentation.docblocks import read_block, replace_block
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "model.md"
 PREFIXES = ("run.", "death.", "group.", "behaviour.", "policy.")
@@ -123,3 +128,40 @@ def test_documented_names_exist(spans: set[str]):
     known = {p.name for p in LEAVES} | NODES
     stale = sorted(s for s in spans if s.startswith(PREFIXES) and s not in known)
     assert not stale, f"docs/model.md names parameters that do not exist: {stale}"
+
+
+def test_parameter_tables_are_what_the_code_generates():
+    block = read_block(DOC.read_text(encoding="utf-8"), paramdoc.BLOCK)
+    assert block == paramdoc.render(), (
+        "docs/model.md section 10 differs from the settings' metadata: run python -m sim docs"
+    )
+
+
+def _settings(obj: object, prefix: str):
+    """(dotted name, field) of every setting below a config instance."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        name = f"{prefix}.{f.name}" if prefix else f.name
+        if dataclasses.is_dataclass(value) and not isinstance(value, PerRole):
+            yield from _settings(value, name)
+        else:
+            yield name, f
+
+
+def test_every_setting_carries_unit_source_and_meaning():
+    settings = list(_settings(SimConfig(), ""))
+    for name, cls in REGISTRY.items():
+        settings += list(_settings(cls.Config(), f"policy.tactics.{name}"))
+    assert len(settings) > 150
+    missing = [
+        n for n, f in settings if not all(f.metadata.get(k) for k in ("unit", "source", "doc"))
+    ]
+    assert not missing, f"settings without unit, source or meaning: {missing}"
+
+
+def test_generated_blocks_are_replaced_whole():
+    text = "a\n<!-- BEGIN GENERATED x: cmd -->\nold\n<!-- END GENERATED x -->\nb\n"
+    new = replace_block(text, "x", "new")
+    assert read_block(new, "x") == "new\n" and new.startswith("a\n") and new.endswith("b\n")
+    with pytest.raises(ValueError, match="no generated block"):
+        read_block(text, "y")

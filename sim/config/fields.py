@@ -34,6 +34,7 @@ def param(
     hi: float | None = None,
     factory: Any = dataclasses.MISSING,
     shown: str | None = None,
+    bounds: str | None = None,
 ) -> Any:
     """A dataclass field for one setting.
 
@@ -46,11 +47,14 @@ def param(
         hi: highest allowed value (None: open).
         factory: a function returning the default, for lists, dicts and tables.
         shown: how the parameter table shows the default, when the value is too long.
+        bounds: how the parameter table states the range, when ``__post_init__`` checks
+            more than ``lo`` and ``hi`` (e.g. a bound that depends on another setting).
 
     Returns:
         A ``dataclasses.field``.
     """
     meta = {"unit": unit, "source": source, "doc": doc, "lo": lo, "hi": hi, "shown": shown}
+    meta["bounds"] = bounds
     if factory is not dataclasses.MISSING:
         return dataclasses.field(default_factory=factory, metadata=meta)
     return dataclasses.field(default=default, metadata=meta)

@@ -91,7 +91,7 @@ class RunConfig:
     )
     holidays: list[int] = param(
         factory=lambda: [1, 41, 95, 121, 160, 260, 274], unit="days of year",
-        source="000 (holidays; dates approximate)",
+        source="000 (holidays; dates approximate)", bounds="1 to 365 each",
         doc="holidays: New Year, Spring Festival, Qingming, Labour Day, Dragon Boat, "
         "Mid-Autumn, National Day",
     )  # fmt: skip
@@ -165,7 +165,14 @@ class GroupConfig:
         lo=0,
         doc="initial thinkers, drawn among the founders",
     )
-    critics: int = param(4, unit="persons", source='003 ("a few")', lo=0, doc="initial critics")
+    critics: int = param(
+        4,
+        unit="persons",
+        source='003 ("a few")',
+        lo=0,
+        bounds="0 to initial_members - thinkers",
+        doc="initial critics",
+    )
     silent_share: float = param(
         0.55,
         unit="[0-1]",
@@ -284,7 +291,8 @@ class AttentionConfig:
 
     rhythm: list[float] = param(
         factory=lambda: list(DEFAULT_RHYTHM), unit="[0-1] x 24", source=ASSUMPTION,
-        shown="see below", doc="relative attention by hour of day, peak = 1",
+        shown="see below", bounds="24 values, 0 to 1 each",
+        doc="relative attention by hour of day, peak = 1",
     )  # fmt: skip
     read: PerRole = param(
         factory=lambda: PerRole(0.6, 0.5, 0.3, 0.01),
@@ -593,14 +601,15 @@ class PressureConfig:
         factory=lambda: {
             "ads": 6.0, "noise": 24.0, "fight": 12.0, "rules": 72.0, "friends_left": 72.0,
         },
-        unit="h", source=ASSUMPTION, doc="half-life of each cause's pressure",
+        unit="h", source=ASSUMPTION, bounds="0.1 to 10000 each",
+        doc="half-life of each cause's pressure",
     )  # fmt: skip
     exit_rate: dict[str, float] = param(
         factory=lambda: {
             "ads": 0.02, "noise": 0.01, "fight": 0.04, "rules": 0.02,
             "low_value": 0.03, "friends_left": 0.02,
         },
-        unit="1/pressure", source=ASSUMPTION,
+        unit="1/pressure", source=ASSUMPTION, bounds="0 to 10000 each",
         doc="exit hazard per unit pressure: per opening (immediate causes) or per day (slow)",
     )  # fmt: skip
     mute_rate: dict[str, float] = param(
@@ -608,7 +617,7 @@ class PressureConfig:
             "ads": 0.01, "noise": 0.06, "fight": 0.01, "rules": 0.02,
             "low_value": 0.12, "friends_left": 0.0,
         },
-        unit="1/pressure", source=ASSUMPTION,
+        unit="1/pressure", source=ASSUMPTION, bounds="0 to 10000 each",
         doc="mute hazard per unit pressure, as for exits",
     )  # fmt: skip
     trust_retention: float = param(

@@ -23,10 +23,12 @@ class ContentConfig:
 
     per_day: dict[str, float] = param(
         factory=lambda: {"useful": 1.0}, unit="posts/day", source="002, 003",
+        bounds="0 to 100 each",
         doc="posts per day by content kind: " + ", ".join(CONTENT_KINDS),
     )  # fmt: skip
     hours: list[int] = param(
         factory=lambda: [9, 12, 20],
+        bounds="0 to 23, distinct, at least one",
         unit="hours",
         source=SETTING,
         doc="posting hours (the daily rate is split evenly over them)",

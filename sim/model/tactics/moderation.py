@@ -34,6 +34,7 @@ class ModerationConfig:
     )
     on_duty: list[int] = param(
         factory=lambda: list(range(8, 24)),
+        bounds="0 to 23, distinct",
         unit="hours",
         source=SETTING,
         shown="[8 … 23]",

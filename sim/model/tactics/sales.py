@@ -28,10 +28,12 @@ class SalesConfig:
     )
     mix: dict[str, float] = param(
         factory=lambda: {"product_copy": 0.6, "poster": 0.4}, unit="weights", source="000",
+        bounds=">= 0 each, sum > 0",
         doc="mix of selling kinds: " + ", ".join(SALES_KINDS),
     )  # fmt: skip
     hours: list[int] = param(
         factory=lambda: [10, 15, 21],
+        bounds="0 to 23, distinct, at least one",
         unit="hours",
         source=SETTING,
         doc="posting hours (the daily rate is split evenly over them)",
