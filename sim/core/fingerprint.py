@@ -22,10 +22,10 @@ from sim import LAYERS
 RUN_LAYERS = LAYERS[: LAYERS.index("records") + 1]
 
 
-def fingerprint_of(root: Path) -> str:
-    """Hash (12 hex digits) of every source file of ``RUN_LAYERS`` below package ``root``."""
+def fingerprint_of(root: Path, layers: tuple[str, ...] = RUN_LAYERS) -> str:
+    """Hash (12 hex digits) of every source file of ``layers`` below package ``root``."""
     h = hashlib.sha256()
-    for layer in RUN_LAYERS:
+    for layer in layers:
         for path in sorted((root / layer).rglob("*.py")):
             h.update(path.relative_to(root).as_posix().encode())
             h.update(path.read_bytes())

@@ -22,6 +22,12 @@ report); 1 on an error (a measurement that raised is still written, as an error 
 
 In Python (a calibration script): ``run_battery(quick=True, only=["M1", "M2"])`` returns
 the table and the runs; ``sim.validation.measures`` has the measurement functions.
+
+The battery guards the model. ``--update-docs`` runs the full battery and writes its table
+into docs/model.md section 11 (a generated block that records the code it was made
+with); ``--check-docs`` runs the full battery and exits 1 if a pattern the document lists
+as passing fails now, or if the document was generated with other code (CI runs this
+check, ``tests/test_validation_docs.py``).
 """
 
 from __future__ import annotations
@@ -36,11 +42,14 @@ from pathlib import Path
 
 import pandas as pd
 
+import sim
 from sim.config.compose import compose
 from sim.config.schema import SimConfig
 from sim.core.errors import ConfigError
+from sim.core.fingerprint import RUN_LAYERS, fingerprint_of
 from sim.experiments.parallel import available_cores, run_parallel
 from sim.experiments.runner import replicate_seed
+from sim.presentation.docblocks import read_block, replace_block
 from sim.presentation.reports import md_table
 from sim.records.io import write_parquet, write_text
 from sim.validation.measures import Estimate
@@ -226,11 +235,7 @@ def run_battery(
 def markdown(table: pd.DataFrame) -> str:
     """The table as Markdown: id, pattern, source, scenario, measured (95% CI), target, result."""
     header = ["id", "pattern", "source", "scenario", "measured (95% CI)", "target", "result"]
-    rows = []
-    for r in table.itertuples():
-        result = "pass" if r.passed else ("**ERROR**" if r.error else "**FAIL**")
-        rows.append([r.id, r.pattern, r.source, r.scenario, r.measured, r.target, result])
-    return md_table(header, rows)
+    return md_table(header, _markdown_rows(table))
 
 
 def write_outputs(table: pd.DataFrame, runs: pd.DataFrame, out: Path, header: str) -> None:
@@ -239,6 +244,106 @@ def write_outputs(table: pd.DataFrame, runs: pd.DataFrame, out: Path, header: st
     write_text(table.to_csv(index=False), out / "table.csv")
     write_parquet(table, out / "table.parquet")
     write_parquet(runs, out / "runs.parquet")
+
+
+# --- the table in docs/model.md section 11 --------------------------------------------
+
+DOC = Path("docs") / "model.md"
+DOC_BLOCK = "validation"
+DOC_COLUMNS = ["id", "pattern", "source", "scenario", "measured", "target", "result"]
+
+
+def battery_fingerprint() -> str:
+    """A hash of the code the battery's table depends on: the model's layers and this one."""
+    return fingerprint_of(Path(sim.__file__).resolve().parent, (*RUN_LAYERS, "validation"))
+
+
+def docs_block(table: pd.DataFrame, runs: pd.DataFrame, base_seed: int = 0) -> str:
+    """The generated block of docs/model.md section 11: a summary line, then the table."""
+    passed = int(table["passed"].sum())
+    return (
+        f"Code `{battery_fingerprint()}` (the layers core to records and validation), "
+        f"full battery, base seed {base_seed}, {len(runs)} runs: **{passed} of {len(table)} "
+        f"patterns pass**.\n\n{markdown(table)}\n"
+    )
+
+
+def parse_docs_block(block: str) -> tuple[str | None, pd.DataFrame]:
+    """(code fingerprint, table) of a generated block; the table has ``DOC_COLUMNS``."""
+    head = block.split("`")
+    code = head[1] if block.startswith("Code `") and len(head) > 2 else None
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split(" | ")]
+        for line in block.splitlines()
+        if line.startswith("| ") and not line.startswith("| id |")
+    ]
+    return code, pd.DataFrame(rows, columns=DOC_COLUMNS)
+
+
+def check_docs(table: pd.DataFrame, block: str) -> tuple[list[str], list[str]]:
+    """Compare a fresh full battery's table with the one docs/model.md holds.
+
+    Returns:
+        (problems, notes). Problems fail the check: a pattern the document lists as
+        passing that fails now; a row whose pattern, source, scenario or target is not
+        the code's; patterns added or removed; a document generated with other code.
+        Notes do not: patterns that pass now but fail in the document, and measured
+        values that differ although the code is the same (the same code and seed give
+        the same numbers on one platform; another CPU or maths library may differ in
+        the last bits, which can change a run).
+    """
+    code, doc = parse_docs_block(block)
+    now = pd.DataFrame(_markdown_rows(table), columns=DOC_COLUMNS)
+    problems, notes = [], []
+    if code != battery_fingerprint():
+        problems.append(
+            f"docs/model.md section 11 was generated with code {code}, this is code "
+            f"{battery_fingerprint()}: rerun python -m sim validate --update-docs"
+        )
+    if list(doc["id"]) != list(now["id"]):
+        problems.append(f"patterns differ: document {list(doc['id'])}, code {list(now['id'])}")
+        return problems, notes
+    for d, n in zip(doc.itertuples(), now.itertuples(), strict=True):
+        for col in ("pattern", "source", "scenario", "target"):
+            if getattr(d, col) != getattr(n, col):
+                problems.append(
+                    f"{d.id}: {col} is {getattr(n, col)!r}, the document says {getattr(d, col)!r}"
+                )
+        if d.result == "pass" and n.result != "pass":
+            problems.append(
+                f"{d.id} ({d.pattern}) fails now: measured {n.measured}, target {n.target}"
+            )
+        elif d.result != "pass" and n.result == "pass":
+            notes.append(f"{d.id} passes now (the document has it failing): measured {n.measured}")
+        elif d.measured != n.measured:
+            notes.append(f"{d.id}: measured {n.measured}, the document says {d.measured}")
+    return problems, notes
+
+
+def _markdown_rows(table: pd.DataFrame) -> list[list[str]]:
+    rows = []
+    for r in table.itertuples():
+        result = "pass" if r.passed else ("**ERROR**" if r.error else "**FAIL**")
+        cells = [r.id, r.pattern, r.source, r.scenario, r.measured, r.target, result]
+        rows.append([str(c).replace("|", "/") for c in cells])
+    return rows
+
+
+def _docs(args: argparse.Namespace, table: pd.DataFrame, runs: pd.DataFrame) -> int:
+    """``--update-docs`` or ``--check-docs``; returns 1 if the check fails."""
+    text = args.doc.read_text(encoding="utf-8")
+    if args.update_docs:
+        write_text(replace_block(text, DOC_BLOCK, docs_block(table, runs, args.seed)), args.doc)
+        print(f"section 11 of {args.doc} rewritten ({int(table['passed'].sum())} patterns pass)")
+        return 0
+    problems, notes = check_docs(table, read_block(text, DOC_BLOCK))
+    for line in notes:
+        print(f"validate: note: {line}", file=sys.stderr)
+    for line in problems:
+        print(f"validate: error: {line}", file=sys.stderr)
+    if not problems:
+        print(f"{args.doc} section 11 holds: every pattern it lists as passing passes")
+    return 1 if problems else 0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -276,7 +381,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--jobs", type=_positive_int, help="processes (default: all cores)")
     p.add_argument("--seed", type=_int, default=0, help="base seed (default 0)")
     p.add_argument("--only", help="comma-separated pattern ids, e.g. R1,L1,F1")
+    docs = p.add_mutually_exclusive_group()
+    docs.add_argument(
+        "--update-docs", action="store_true", help="write the table into --doc (full battery)"
+    )
+    docs.add_argument(
+        "--check-docs",
+        action="store_true",
+        help="exit 1 if a pattern --doc lists as passing fails now (full battery)",
+    )
+    p.add_argument("--doc", type=Path, default=DOC, help=f"the document (default {DOC})")
     args = p.parse_args(argv)
+    if (args.update_docs or args.check_docs) and (args.quick or args.only or args.seed):
+        p.error("--update-docs and --check-docs need the full battery (no --quick, --only, --seed)")
+    if (args.update_docs or args.check_docs) and not args.doc.is_file():
+        p.error(f"argument --doc: {args.doc} is not a file")
     if args.only is not None:
         try:
             select_patterns(args.only.split(","))
@@ -324,4 +443,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors = table[table["error"] != ""]
     for r in errors.itertuples():
         print(f"validate: error: pattern {r.id}: {r.error}", file=sys.stderr)
+    if args.update_docs or args.check_docs:
+        try:
+            return _docs(args, table, runs) or (1 if len(errors) else 0)
+        except ValueError as err:
+            print(f"validate: error: {args.doc}: {err}", file=sys.stderr)
+            return 1
     return 1 if len(errors) else 0
