@@ -1,5 +1,5 @@
 """Config validation: every kind of bad input gives one ConfigError naming the field,
-the value and what is allowed, before anything runs (design.md, "Config is typed")."""
+the value and what is allowed, before anything runs."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
 """Each mechanism in isolation: its direction on a small group with fixed seeds."""
 
 import numpy as np
+from scipy import stats
 
 from sim.core.feed import Channel
 from sim.core.roles import Role
+from sim.core.state import G
 from tests.conftest import day_frame, model, run_hours, summaries
 
 SMALL = ["group.initial_members=40", "group.founders=6", "group.spam_attraction=0"]
@@ -35,37 +37,60 @@ def test_red_packet_raises_messages_but_not_the_silent():
     assert np.mean(silent_with) >= np.mean(silent_without) - 0.02  # lurkers keep lurking (000)
 
 
+def _ad_exits_after_burst(seed, quality=None, ads=30):
+    """Ad exits in the 24 h after ``ads`` spam ads at 08:00 on day 2 (a feelings group)."""
+    m = run_hours(model("policy=feelings", *SMALL, seed=seed), 48 + 8)
+    assert m.quality > 0.5  # a good group, as built
+    if quality is not None:  # the same group, seen as a poor one by its members
+        m.g[G.QUALITY] = quality
+    start = sum(r["exits_ads"] for r in m.records) + m.today["exits_ads"]
+    m.spam_posts(ads)  # spammers slip in and post a burst of ads before being kicked
+    run_hours(m, 24)
+    return sum(r["exits_ads"] for r in m.records) + m.today["exits_ads"] - start
+
+
 def test_ad_burst_in_a_good_group_causes_ad_exits_within_a_day():
-    exits = {True: 0, False: 0}
-    for seed in SEEDS:
-        for burst in (True, False):
-            m = run_hours(model("policy=feelings", *SMALL, seed=seed), 48 + 8)
-            assert m.quality > 0.5  # a good group
-            start = sum(r["exits_ads"] for r in m.records) + m.today["exits_ads"]
-            if burst:  # spammers slip in and post a burst of ads before being kicked
-                m.spam_posts(30)
-            run_hours(m, 24)
-            exits[burst] += sum(r["exits_ads"] for r in m.records) + m.today["exits_ads"] - start
-    assert exits[True] > 0 and exits[False] == 0
+    """004: in a good group one spam ad makes part of the group leave.
+
+    The burst drives members out in most groups, and more of them than the same burst
+    does when the members rate the same group as poor: the effect rests on quality.
+    """
+    seeds = range(30)
+    good = np.array([_ad_exits_after_burst(s) for s in seeds])
+    poor = np.array([_ad_exits_after_burst(s, quality=0.1) for s in seeds])
+    assert (good > 0).mean() > 0.8, good
+    assert sign_test_p(good, poor) < 0.001, (good, poor)
 
 
-def _fight_exits(moderation):
-    total = 0
-    for seed in SEEDS:
-        extra = (
-            ["+policy.tactics.moderation={team_size: 3, latency_hours: 0.5}"] if moderation else []
-        )
-        m = run_hours(model("policy=hands_off", *SMALL, *extra, seed=seed), 24 + 9)
-        m.discussion.fight = 1.0  # a debate has just turned into a fight
-        run_hours(m, 72)
-        total += sum(r["exits_fight"] for r in m.records)
-    return total
+def sign_test_p(a, b) -> float:
+    """One-sided sign test over pairs: P(at least this many a > b | no effect); ties dropped."""
+    more, less = int((a > b).sum()), int((a < b).sum())
+    if more + less == 0:
+        return 1.0
+    return float(stats.binomtest(more, more + less, 0.5, alternative="greater").pvalue)
+
+
+def _fight_exits(moderation, seed):
+    """Fight exits in the 72 h after a fight breaks out at 09:00 on day 1."""
+    extra = ["+policy.tactics.moderation={team_size: 3, latency_hours: 0.5}"] if moderation else []
+    m = run_hours(model("policy=hands_off", *SMALL, *extra, seed=seed), 24 + 9)
+    m.discussion.fight = 1.0  # a debate has just turned into a fight
+    start = sum(r["exits_fight"] for r in m.records) + m.today["exits_fight"]
+    run_hours(m, 72)
+    return sum(r["exits_fight"] for r in m.records) + m.today["exits_fight"] - start
 
 
 def test_unmoderated_fight_causes_more_fight_exits_than_a_moderated_one():
-    unmoderated, moderated = _fight_exits(False), _fight_exits(True)
-    assert unmoderated > 0
-    assert moderated < unmoderated / 2
+    """003: a fight the owner does not stop is the commonest trigger of leaving.
+
+    Paired by seed over 40 groups: the unmoderated fight drives more members out in many
+    more groups than the moderated one (a sign test, so no single group decides it).
+    """
+    seeds = range(40)
+    unmoderated = np.array([_fight_exits(False, s) for s in seeds])
+    moderated = np.array([_fight_exits(True, s) for s in seeds])
+    assert (unmoderated > moderated).sum() >= 10, unmoderated
+    assert sign_test_p(unmoderated, moderated) < 0.001, (unmoderated, moderated)
 
 
 def test_imposed_strict_rules_cause_more_rule_exits_than_agreed_rules():
@@ -179,8 +204,17 @@ def test_group_alive_at_horizon_is_censored():
 
 
 def test_channels_only_grow():
-    m = run_hours(model("policy=money", seed=4), 24 * 5)
-    assert (m.C >= 0).all() and m.C[Channel.SALES] > 0
+    """Channels are cumulative: no hour may lower any of them (readers diff them)."""
+    m = model("policy=money", "group.spam_attraction=1", seed=4)
+    history = [m.C.copy()]
+    for _ in range(24 * 5):
+        m.step()
+        history.append(m.C.copy())
+    steps = np.diff(np.array(history), axis=0)
+    assert (steps >= 0).all(), f"a channel fell at hour {np.argwhere(steps < 0)[0]}"
+    grew = steps.sum(axis=0) > 0  # every kind of traffic the money policy makes shows up
+    for channel in (Channel.MESSAGES, Channel.SALES, Channel.SOUP, Channel.NOISE, Channel.RULES):
+        assert grew[channel], channel.name
 
 
 def test_rules_take_effect_on_their_announcement_day():

@@ -1,4 +1,4 @@
-"""Lifespans are right-censored survival data: Kaplan-Meier statistics (design.md).
+"""Lifespans are right-censored survival data: Kaplan-Meier statistics.
 
 A group still alive at the horizon is right-censored: its lifespan is only known to
 exceed the horizon. Everything here respects that:

@@ -137,7 +137,7 @@ class DeathConfig:
 
 @dataclass
 class GroupConfig:
-    """A group type: who is in it and what they get from it (docs/domain.md section 1)."""
+    """A group type: who is in it and what they get from it (docs/domain.md)."""
 
     name: str = param(
         "relationship", unit="text", source=SETTING, doc="preset name, written to the output tables"
@@ -519,7 +519,7 @@ class PacketConfig:
 
 @dataclass
 class PressureConfig:
-    """What pushes members to mute or leave; one cause per exit (docs/domain.md section 3).
+    """What pushes members to mute or leave; one cause per exit (docs/domain.md).
 
     Exposure builds a per-cause pressure that decays with a half-life. Readers face the
     immediate causes each hour they open the group; everyone faces the slow causes once a
@@ -848,7 +848,7 @@ class BehaviourConfig:
 
 @dataclass
 class PolicyConfig:
-    """A named bundle of operator tactics, each ``name: {settings}`` (docs/domain.md 4).
+    """A named bundle of operator tactics, each ``name: {settings}`` (docs/domain.md).
 
     ``tactics`` is kept as given; each tactic checks its own settings when a model is
     built (``sim.model.tactics.parse_tactics``).

@@ -1,4 +1,4 @@
-"""Why members leave: the recorded exit causes (docs/domain.md section 3)."""
+"""Why members leave: the recorded exit causes (docs/domain.md)."""
 
 from __future__ import annotations
 

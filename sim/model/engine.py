@@ -158,8 +158,8 @@ def spam_hour(rng, p, g, C, today, hour):
 def members_hour(rng, m, p, g, C, today, b, log, hour):
     """Stage 2: pressures fade, members open the group, read and react.
 
-    Who opens the group is drawn from the hourly rhythm (issue 2: morning, lunch and
-    evening peaks; silent members rarely open it, 003); then the debate and any fight
+    Who opens the group is drawn from the hourly rhythm (morning, lunch and evening
+    peaks; silent members rarely open it, 003); then the debate and any fight
     move on and finished packets close.
     """
     n = int(g[G.N_SLOTS])

@@ -1,6 +1,6 @@
 """GroupModel: one WeChat group, one tick = one hour.
 
-Each tick runs four stages (design.md):
+Each tick runs four stages (docs/model.md section 3):
 
 1. the operator acts: tactics post content, packets, rules; spammers join and post;
    moderators kick spammers;
