@@ -18,7 +18,7 @@ install-test: $(VENV)/bin/activate
 	$(PY) -m pip install -q -e ".[test]"
 
 run: install
-	$(PY) -m sim.compare
+	$(PY) -m sim compare
 
 # Debian's Chromium for the dashboard's browser test (tests/test_dashboard.py drives it
 # with Playwright; no browser is downloaded). Installed with apt-get as root or through

@@ -9,6 +9,7 @@ equal those of the same run in this process.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -37,8 +38,13 @@ def run(*args: str, cwd: Path | None = None, env=None) -> str:
 
 @pytest.mark.slow
 def test_a_wheel_installs_and_runs_from_another_folder(tmp_path):
+    source = tmp_path / "source"  # a copy: building in the checkout would leave build/ there
+    for name in ("sim", "configs"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     wheels = tmp_path / "wheels"
-    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT))
+    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(source))
     (wheel,) = wheels.glob("groupsim-*.whl")
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", str(venv))

@@ -37,12 +37,15 @@ def check_choice(field: str, value: object, choices: tuple | list) -> None:
         raise ConfigError(field, value, f"must be one of {', '.join(map(str, choices))}")
 
 
-def check_hours(field: str, hours: list[int] | tuple[int, ...]) -> None:
+def check_hours(field: str, hours: list[int] | tuple[int, ...], required: bool = False) -> None:
     """Raise ConfigError unless the entries are distinct hours of the day (0-23).
 
     A repeated hour is an error, not a duplicate to drop: tactics split a daily rate
-    over their posting hours, so ``[10, 10]`` would silently halve it.
+    over their posting hours, so ``[10, 10]`` would silently halve it. With
+    ``required``, an empty list is an error too.
     """
+    if required and not hours:
+        raise ConfigError(field, list(hours), "needs at least one hour")
     for h in hours:
         if not isinstance(h, int) or isinstance(h, bool) or not 0 <= h <= 23:
             raise ConfigError(field, list(hours), "hours must be integers from 0 to 23")

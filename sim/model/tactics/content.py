@@ -56,9 +56,7 @@ class ContentConfig:
                     f"{P}.per_day", kind, f"unknown content kind; one of {list(CONTENT_KINDS)}"
                 )
             check_range(f"{P}.per_day.{kind}", rate, 0.0, 100.0)
-        if not self.hours:
-            raise ConfigError(f"{P}.hours", self.hours, "needs at least one hour")
-        check_hours(f"{P}.hours", self.hours)
+        check_hours(f"{P}.hours", self.hours, required=True)
         check_fields(self, P)
 
 

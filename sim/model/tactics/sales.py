@@ -58,9 +58,7 @@ class SalesConfig:
             if kind not in SALES_KINDS:
                 raise ConfigError(f"{P}.mix", kind, f"one of {list(SALES_KINDS)}")
             check_range(f"{P}.mix.{kind}", w, 0.0)
-        if not self.hours:
-            raise ConfigError(f"{P}.hours", self.hours, "needs at least one hour")
-        check_hours(f"{P}.hours", self.hours)
+        check_hours(f"{P}.hours", self.hours, required=True)
 
 
 class Sales(Tactic):
