@@ -9,7 +9,7 @@ give equal runs: this is a test of distributions, not of equality.
 
 Tests, per scenario:
 
-- lifespan: two-sample log-rank test (``sim.survival.logrank``), which handles the
+- lifespan: two-sample log-rank test (``sim.analysis.survival.logrank``), which handles the
   groups still alive at the horizon (right-censored);
 - ``msgs_per_day``, ``active_members_mean``, ``members_end``: two-sample
   Kolmogorov-Smirnov (``scipy.stats.ks_2samp``, two-sided). With ties (``members_end``

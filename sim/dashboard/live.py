@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -89,9 +88,8 @@ def presets(kind: str) -> list[str]:
     return sorted(p.stem for p in Path(CONFIG_DIR, kind).glob("*.yaml"))
 
 
-@lru_cache(maxsize=32)
 def preset_tactics(policy: str) -> frozenset[str]:
-    """Tactics named in a policy preset's YAML."""
+    """Tactics named in a policy preset's YAML (composition is cached by ``compose``)."""
     return frozenset(compose([f"policy={policy}"]).policy.tactics)
 
 

@@ -2,7 +2,7 @@
 
 ``python -m sim report PATH`` reads every finished point folder below PATH (a sweep or
 study folder such as ``results/studies/money_grid``), writes ``PATH/runs.parquet`` and
-``PATH/daily.parquet`` (see ``sim.sweep``) and prints one line per point: Kaplan-Meier
+``PATH/daily.parquet`` (see ``sim.experiments.sweep``) and prints one line per point: Kaplan-Meier
 median lifespan, groups alive at the horizon, member messages per day, active members
 per day, members at the end and revenue. It never runs the model; a sweep does the same
 at its end. Point folders with missing, partial or inconsistent files are skipped with a

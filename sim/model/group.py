@@ -5,7 +5,7 @@ Each tick runs four stages (docs/model.md section 3):
 1. the operator acts: tactics post content, packets, rules; spammers join and post;
    moderators kick spammers;
 2. members read and react, all at once: who opens the group is drawn from the hourly
-   rhythm; readers take in their backlog (channel differences, see ``sim.feed``),
+   rhythm; readers take in their backlog (channel differences, see ``sim.core.feed``),
    build pressures, grab packets, buy, post; debates heat up or turn into fights;
    readers face the immediate exit/mute hazards;
 3. once a day: satisfaction, trust and interest update; slow hazards (low value,

@@ -31,6 +31,7 @@ from sim.core.roles import ROLE_NAMES
 from sim.model.tactics import REGISTRY
 from sim.presentation.docblocks import read_block, replace_block
 from sim.presentation.reports import md_table
+from sim.records.io import write_text
 
 BLOCK = "parameters"
 DOC = Path("docs") / "model.md"
@@ -265,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.doc}: parameter tables are {'up to date' if current == new else 'STALE'}")
         return 0 if current == new else 1
     if current != new:
-        args.doc.write_text(replace_block(text, BLOCK, new), encoding="utf-8")
+        write_text(replace_block(text, BLOCK, new), args.doc)
         print(f"{args.doc}: parameter tables rewritten")
     else:
         print(f"{args.doc}: parameter tables already up to date")

@@ -53,7 +53,7 @@ def km_share(lifespan_days, censored, day: int, dead: bool = False) -> Estimate:
 
     When no group was censored before ``day`` (every run was followed that long) the
     Kaplan-Meier estimate is a plain proportion of independent runs and the interval is
-    Wilson's; otherwise it is the Kaplan-Meier log-log band (``sim.survival.km_curve``).
+    Wilson's; otherwise it is the Kaplan-Meier log-log band (``sim.analysis.survival.km_curve``).
     When every run was censored before ``day`` nothing can be said: NaN.
     """
     t = np.asarray(lifespan_days, dtype=float)
