@@ -1,4 +1,6 @@
-"""The calibration procedure: it runs, and its errors and loss follow from its targets."""
+"""The calibration: its measurements, errors and loss follow from its targets, and it resumes."""
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -9,18 +11,39 @@ from sim.model import GroupModel
 from sim.validation import calibrate
 
 
-def test_participation_search_ranks_points_by_their_loss():
-    grid = {"group.silent_share": [0.3, 0.6], "behaviour.attention.post.onlooker": [0.002]}
-    table = calibrate.search(grid, replicates=2, jobs=1)
-    assert len(table) == 2 and table["loss"].is_monotonic_increasing
-    for _, row in table.iterrows():
-        for k, (value, tol, _) in calibrate.TARGETS.items():
-            assert row[f"err_{k}"] == pytest.approx((row[k] - value) / tol)
-        errs = [row[f"err_{k}"] for k in calibrate.TARGETS]
-        assert row["loss"] == pytest.approx(sum(e * e for e in errs))
-    # more members mute on joining => a larger silent share
-    by_share = table.set_index("group.silent_share")["silent_share"]
-    assert by_share[0.6] > by_share[0.3]
+def test_errors_are_normalised_and_an_unmeasurable_target_counts_as_five():
+    measured = {k: v for k, (v, _, _) in calibrate.TARGETS.items()}
+    assert all(e == 0 for e in calibrate.errors(measured).values())
+    k, (v, tol, _) = next(iter(calibrate.TARGETS.items()))
+    assert calibrate.errors(measured | {k: v + 2 * tol})[k] == pytest.approx(2.0)
+    assert calibrate.errors(measured | {k: math.nan})[k] == 5.0
+
+
+def _life(i, t, censored, early=(1000, 0, 0, 150), late=(800, 0, 0, 60)):
+    row = {"scenario": "feelings", "i": i, "t": t, "censored": censored}
+    for w in calibrate.LATE_WINDOWS:
+        row[w] = np.array([1000.0, 600.0, 350.0, 100.0]) if t >= w[1] else None
+    row[calibrate.EARLY] = np.array(early, float)
+    row[calibrate.LATE] = np.array(late, float) if t >= 365 else None
+    return row
+
+
+def test_measure_pools_the_windows_of_groups_alive_through_them():
+    rows = [_life(i, t, t == 730) for i, t in enumerate([300, 400, 500, 600, 730, 730])]
+    rows += [{"scenario": s, "i": i, "t": 20 + 10 * i, "censored": False}
+             for s in ("money", "hands_off") for i in range(8)]  # fmt: skip
+    rows += [{"scenario": "mixture", "i": i, "t": t, "censored": False}
+             for i, t in enumerate([3, 5, 10, 40, 100, 364])]  # fmt: skip
+    rows += [{"scenario": "month", "i": 0, "silent_share": 0.5, "onlooker_share": 0.4,
+              "posted_share": 0.2, "top10_posters_share": 0.5, "thinkers": 2}]  # fmt: skip
+    got = calibrate.measure(rows)
+    assert got["feelings_median"] == 500 and got["feelings_alive_730"] == pytest.approx(2 / 6)
+    assert got["late_silent_share"] == pytest.approx(0.6)
+    assert got["late_onlooker_share"] == pytest.approx(0.35)
+    assert got["activity_ratio"] == pytest.approx((60 / 800) / (150 / 1000))
+    # lifespans 20, 30, ..., 90: quartiles 30 and 70 (KM: 2/8 and 6/8 dead), median 50
+    assert got["money_spread"] == pytest.approx((70 - 30) / 50)
+    assert got["dead_by_7"] == pytest.approx(2 / 6) and got["alive_at_365"] == pytest.approx(0)
 
 
 def test_month_participation_counts_the_posts_of_the_window():
@@ -42,7 +65,34 @@ def test_lifespan_targets_are_kaplan_meier_estimates():
     assert np.isfinite(got.to_numpy()).all()
 
 
-def test_bad_jobs_is_one_clear_error(capsys):
+def test_trial_zero_is_the_current_defaults_and_every_parameter_is_in_range():
+    values = calibrate.defaults()
+    assert set(values) == set(calibrate.PARAMS) and len(values) >= 12
+    for key, (lo, hi, _, _) in calibrate.PARAMS.items():
+        assert lo <= values[key] <= hi, key
+
+
+@pytest.mark.parametrize(
+    "arg, message",
+    [("--jobs=0", "--jobs=0 is not allowed"), ("--trials=0", "--trials=0 is not allowed")],
+)
+def test_bad_arguments_are_one_clear_error(capsys, arg, message):
     with pytest.raises(SystemExit):
-        calibrate.main(["--jobs=0"])
-    assert "--jobs=0 is not allowed" in capsys.readouterr().err
+        calibrate.main([arg])
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_study_resumes_from_its_journal(tmp_path, capsys):
+    out = tmp_path / "study"
+    first = calibrate.main(["--quick", "--trials=2", "--jobs=1", f"--out={out}"])
+    assert len(first) == 2 and (out / "study.log").exists()
+    again = calibrate.main(["--quick", "--trials=3", "--jobs=1", f"--out={out}"])
+    assert len(again) == 3  # one more trial, the first two kept
+    assert set(first["trial"]) < set(again["trial"])
+    zero = again.set_index("trial").loc[0]
+    for key, value in calibrate.defaults().items():
+        assert zero[key] == pytest.approx(value)
+    table = pd.read_parquet(out / "trials.parquet")
+    assert table["loss"].is_monotonic_increasing and "accepted" in table
+    assert "trial 3/3" in capsys.readouterr().err

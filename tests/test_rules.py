@@ -129,7 +129,8 @@ def test_entry_threshold_screens_spammers_and_adds_a_sunk_cost():
     screen = "+policy.tactics.entry_threshold={screening: 0.9}"
     open_, _ = summaries([HANDS_OFF, spam], replicates=6, days=30)
     screened, _ = summaries([HANDS_OFF, spam, screen], replicates=6, days=30)
-    assert screened["msgs_spam"].sum() < 0.3 * open_["msgs_spam"].sum()
+    # per day alive: screened groups live longer, so totals would mix in lifespan
+    assert screened["msgs_spam"].mean() < 0.3 * open_["msgs_spam"].mean()
     m = model(HANDS_OFF, screen, seed=1)
     assert np.allclose(m.members.sunk[: m.members.n], 0.9)  # screened entry, no fee
     plain = model(HANDS_OFF, seed=1)

@@ -403,3 +403,57 @@ def test_quick_command_end_to_end(tmp_path):
     assert all(f"| {i} |" in md for i in ids) and f"| {ids[0]} |" in proc.stdout
     quick = {s.name: s.quick_replicates for s in S.SCENARIOS}
     assert runs.groupby("scenario").size().to_dict() == quick
+
+
+# ------------------------------------------------------------ a group's whole life
+
+
+def _life_runs(n, silent, onlooker, alive_through=(30, 180, 335, 700)):
+    """Synthetic runs: per window, 1,000 member-days with the given role shares."""
+    rows = []
+    for _ in range(n):
+        row = {}
+        for a, _ in M.LIFE_WINDOWS:
+            ok = a in alive_through
+            row[f"w{a}_members"] = 1000.0 if ok else np.nan
+            row[f"w{a}_n_silent"] = 1000.0 * silent[a] if ok else np.nan
+            row[f"w{a}_n_onlooker"] = 1000.0 * onlooker if ok else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_life_roles_show_the_worst_window_and_skip_windows_with_few_alive():
+    silent = {30: 0.6, 180: 0.55, 335: 0.7, 700: 0.8}
+    df = _life_runs(8, silent, 0.38)
+    df.loc[df.index[:5], "w700_members"] = np.nan  # 3 alive through days 700-729: too few
+    est = PT.LifeRoles("x", "silent", 1.0)({"x": df})
+    assert est.value == pytest.approx(0.55) and "d700: n/a (3 alive)" in est.text
+    assert PT.above(0.5).holds(est)
+    worse = _life_runs(8, silent | {180: 0.45}, 0.38)
+    assert not PT.above(0.5).holds(PT.LifeRoles("x", "silent", 1.0)({"x": worse}))
+    none = _life_runs(2, silent, 0.38)
+    assert math.isnan(PT.LifeRoles("x", "silent", 1.0)({"x": none}).value)
+
+
+def test_activity_ages_is_late_rate_over_early_rate_in_groups_alive_through_day_364():
+    df = pd.DataFrame({"w300_msgs_members": [50.0] * 6, "w300_members": [1000.0] * 6,
+                       "w0_msgs_members": [100.0] * 6, "w0_members": [1000.0] * 6})  # fmt: skip
+    dead = df.iloc[:3].assign(w300_msgs_members=np.nan, w300_members=np.nan)
+    est = PT.ActivityAges(("a", "b"), "test")({"a": df, "b": dead})
+    assert est.value == pytest.approx(0.5) and est.n == 6 and PT.below(1.0).holds(est)
+    assert math.isnan(PT.ActivityAges(("b",), "test")({"b": dead}).value)
+
+
+def test_worst_cell_takes_the_highest_alive_share_and_the_lowest_spread():
+    long = pd.DataFrame(
+        {"lifespan_days": [730] * 6 + [100] * 4, "censored": [True] * 6 + [False] * 4}
+    )
+    short = pd.DataFrame(
+        {"lifespan_days": [10, 20, 30, 40, 50, 60, 70, 80], "censored": [False] * 8}
+    )
+    same = pd.DataFrame({"lifespan_days": [30] * 8, "censored": [False] * 8})
+    runs = {"long": long, "short": short, "same": same}
+    alive = PT.WorstCell(("long", "short", "same"), "alive")(runs)
+    assert alive.value == pytest.approx(0.6) and "long" in alive.text
+    spread = PT.WorstCell(("long", "short", "same"), "spread")(runs)
+    assert spread.value == 0.0 and "same" in spread.text and "2 of 3 cells" in spread.text

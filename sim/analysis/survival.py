@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+NAN = float("nan")
+
 # SciPy's confidence band: Greenwood's variance on the log(-log S) scale (Kalbfleisch &
 # Prentice); unlike the plain ("linear") band it stays inside [0, 1] and is the better
 # choice for the small samples of a strategy study.
@@ -202,6 +204,27 @@ def km_survival(lifespan_days, censored, day: float) -> float:
     deaths, surv = _km_steps(t, c)
     k = np.searchsorted(deaths, day, side="right")
     return float(surv[k - 1]) if k else 1.0
+
+
+def km_quantile(lifespan_days, censored, q: float) -> float:
+    """First day by which the Kaplan-Meier share dead reaches ``q``; NaN if it never does.
+
+    ``km_quantile(t, c, 0.5)`` is ``km_median`` when the median is reached.
+    """
+    t, c = _arrays(lifespan_days, censored)
+    deaths, surv = _km_steps(t, c)
+    k = np.flatnonzero(1.0 - surv >= q - 1e-12)
+    return float(deaths[k[0]]) if k.size else NAN
+
+
+def km_spread(lifespan_days, censored) -> float:
+    """Interquartile range of lifespans over their median (Kaplan-Meier; NaN if unreached).
+
+    How much lifespans of one kind of group differ: 0 when every group lives equally
+    long, 1 when the middle half spreads over as many days as the median.
+    """
+    q1, med, q3 = (km_quantile(lifespan_days, censored, q) for q in (0.25, 0.5, 0.75))
+    return (q3 - q1) / med if np.isfinite(q3) and med > 0 else NAN
 
 
 def restricted_mean(lifespan_days, censored, horizon: float | None = None) -> float:

@@ -66,7 +66,7 @@ class RunConfig:
     """How long and how often to run one configuration point."""
 
     days: int = param(
-        365,
+        730,
         unit="days",
         source=SETTING,
         lo=1,
@@ -834,6 +834,196 @@ class SpamConfig:
 
 
 @dataclass
+class LifecycleConfig:
+    """A group's age: novelty wears off, and life outside pulls members away (001, 003).
+
+    Each member's freshness ``f`` and the group's novelty ``N`` fade towards ``floor``
+    with a half-life, and are renewed by what is new: useful content and debates read
+    (a member's own ``f``), newcomers (the group's ``N``), meet-ups and relaunches (both).
+    A member's interest drifts towards ``baseline x f x N`` instead of a fixed baseline
+    (docs/model.md 7.20-7.21).
+    """
+
+    novelty: bool = param(
+        True, unit="bool", source="001, 003", doc="novelty wears off (False: a group has no age)"
+    )
+    member_half_life_days: float = param(
+        180.0,
+        unit="days",
+        source="001 (members drift away); size: calibrated",
+        lo=1.0,
+        hi=36_500.0,
+        doc="half-life of a member's freshness above the floor, without renewal",
+    )
+    group_half_life_days: float = param(
+        365.0,
+        unit="days",
+        source="003 (a lifecycle, like a product's); size: calibrated",
+        lo=1.0,
+        hi=36_500.0,
+        doc="half-life of the group's novelty above the floor, without newcomers",
+    )
+    floor: float = param(
+        0.3,
+        unit="[0-1]",
+        source=ASSUMPTION,
+        lo=0.0,
+        hi=1.0,
+        doc="freshness and novelty never fall below this",
+    )
+    renew_content: float = param(
+        0.02,
+        unit="1/day",
+        source="003 (content is the core); size: calibrated",
+        lo=0.0,
+        hi=1.0,
+        doc="share of a member's lost freshness restored per day of full content value read",
+    )
+    renew_social: float = param(
+        0.01,
+        unit="1/day",
+        source="003 (debates); size: calibrated",
+        lo=0.0,
+        hi=1.0,
+        doc="share of a member's lost freshness restored per day of full discussion value read",
+    )
+    renew_joins: float = param(
+        1.0,
+        unit="per newcomer share",
+        source="001 (new blood); size: assumption",
+        lo=0.0,
+        hi=10.0,
+        doc="share of the group's lost novelty restored per day, x newcomers / members",
+    )
+    bored_mute_rate: float = param(
+        0.01,
+        unit="1/day",
+        source="001 (混群: members drift into lurking); size: calibrated",
+        lo=0.0,
+        hi=1.0,
+        doc="mute hazard per follower and day, x how far the group has faded for them",
+    )
+    drift_rate: float = param(
+        0.0008,
+        unit="1/day",
+        source="assumption (a new job, a move, a new circle); size: calibrated",
+        lo=0.0,
+        hi=1.0,
+        doc="hazard per member and day of drifting away for reasons outside the group",
+    )
+    drift_mute_share: float = param(
+        0.7,
+        unit="[0-1]",
+        source="003 (most members stay, silent); size: assumption",
+        lo=0.0,
+        hi=1.0,
+        doc="P(a drifting follower mutes rather than leaves); the silent leave",
+    )
+
+    def __post_init__(self):
+        check_fields(self, "behaviour.lifecycle")
+
+
+@dataclass
+class OperatorConfig:
+    """The operator tires: realised effort wanes over months (003, "the monks").
+
+    ``effort = floor + (1 - floor) x 2^(-fatigue / (half_life x team^team_exponent x
+    energy))``, where ``fatigue`` counts the days the operator has worked the group
+    (a relaunch takes some back), ``team`` is ``policy.team_size`` and ``energy`` the
+    founder's trait. Effort thins the posts of content, sales and prompts, the outreach
+    contacts, the meet-ups held, the share of members answered and the moderators'
+    response; the tactic settings stay what the user set (docs/model.md 7.22).
+    """
+
+    fatigue: bool = param(
+        True, unit="bool", source="003", doc="effort wanes (False: the operator never tires)"
+    )
+    half_life_days: float = param(
+        240.0,
+        unit="days",
+        source="003 (one owner alone is not enough); size: calibrated",
+        lo=1.0,
+        hi=36_500.0,
+        doc="half-life of one owner's effort above the floor",
+    )
+    floor: float = param(
+        0.25,
+        unit="[0-1]",
+        source=ASSUMPTION,
+        lo=0.0,
+        hi=1.0,
+        doc="effort an operator keeps however tired",
+    )
+    team_exponent: float = param(
+        0.5,
+        unit="–",
+        source="003 (a team shares the load; attention is fragmented); size: assumption",
+        lo=0.0,
+        hi=2.0,
+        doc="a team of n wanes n^exponent times more slowly than one owner",
+    )
+
+    def __post_init__(self):
+        check_fields(self, "behaviour.operator")
+
+
+@dataclass
+class TraitsConfig:
+    """Every group is its own: traits drawn at founding, on the population stream.
+
+    Five draws per group, always in this order and before any member is drawn, so
+    replicate r starts from the same group under every policy. Energy, appeal, ties and
+    tolerance are lognormal with mean 1 (spread ``sigma``); interest shifts the group
+    type's mean interest on the logit scale by a normal draw (docs/model.md 7.23).
+    """
+
+    energy_sigma: float = param(
+        0.5,
+        unit="–",
+        source=f"003 (founders differ); size: {ASSUMPTION}",
+        lo=0.0,
+        hi=3.0,
+        doc="spread of the founder's energy (x the operator's effort half-life)",
+    )
+    appeal_sigma: float = param(
+        0.5,
+        unit="–",
+        source="003 (topics differ); size: calibrated",
+        lo=0.0,
+        hi=3.0,
+        doc="spread of the topic's appeal (x both novelty half-lives)",
+    )
+    ties_sigma: float = param(
+        0.5,
+        unit="–",
+        source=f"000 (circles differ); size: {ASSUMPTION}",
+        lo=0.0,
+        hi=3.0,
+        doc="spread of the members' tie density (x group.extra_ties)",
+    )
+    interest_sd: float = param(
+        0.5,
+        unit="logit",
+        source=ASSUMPTION,
+        lo=0.0,
+        hi=5.0,
+        doc="spread of the members' mean interest around group.interest_mean",
+    )
+    tolerance_sigma: float = param(
+        0.5,
+        unit="–",
+        source="003 (some groups die in days, some last months); size: calibrated",
+        lo=0.0,
+        hi=3.0,
+        doc="spread of how much ads, noise, rules and fights the members put up with",
+    )
+
+    def __post_init__(self):
+        check_fields(self, "behaviour.traits")
+
+
+@dataclass
 class BehaviourConfig:
     """Member behaviour shared by every group type."""
 
@@ -844,6 +1034,9 @@ class BehaviourConfig:
     value: ValueConfig = field(default_factory=ValueConfig)
     invites: InviteConfig = field(default_factory=InviteConfig)
     spam: SpamConfig = field(default_factory=SpamConfig)
+    lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
+    operator: OperatorConfig = field(default_factory=OperatorConfig)
+    traits: TraitsConfig = field(default_factory=TraitsConfig)
 
 
 @dataclass
@@ -858,12 +1051,23 @@ class PolicyConfig:
         "hands_off", unit="text", source=SETTING, doc="preset name, written to the output tables"
     )
     label: str = param("", unit="text", source=SETTING, doc="description")
+    team_size: int = param(
+        1,
+        unit="persons",
+        source="003 (one owner alone is not enough)",
+        lo=1,
+        hi=50,
+        doc="people who run the group; a team tires more slowly (behaviour.operator)",
+    )
     tactics: dict[str, Any] = param(
         factory=dict,
         unit="–",
         source=SETTING,
         doc="{tactic: {setting: value}}; unknown tactics or settings are rejected",
     )
+
+    def __post_init__(self):
+        check_fields(self, "policy")
 
 
 @dataclass

@@ -17,12 +17,14 @@ class Cause(IntEnum):
     LOW_VALUE = 4  # the group gives too little (003)
     FRIENDS_LEFT = 5  # acquaintances inside have left (000)
     PURGED = 6  # removed by the operator's purge of inactive members (000)
+    DRIFTED = 7  # life outside the group: a new job, a move, a new circle (assumption)
 
 
 CAUSE_NAMES = tuple(c.name.lower() for c in Cause)
-# Causes with an exit/mute rate in config: all but the operator's purge, which is not a
-# hazard. Each has a row of the members' pressure matrix, in this order.
-EXIT_CAUSES = CAUSE_NAMES[:-1]
+# Causes with an exit/mute rate per unit pressure in config: all but the operator's purge
+# (not a hazard) and drifting away (a background rate, behaviour.lifecycle). Each has a
+# row of the members' pressure matrix, in this order.
+EXIT_CAUSES = CAUSE_NAMES[: Cause.PURGED]
 # Causes whose pressure builds from exposure and decays with a half-life (low value is
 # recomputed from satisfaction every day instead).
 PRESSURE_CAUSES = tuple(c for c in EXIT_CAUSES if c != "low_value")
@@ -30,8 +32,9 @@ IMMEDIATE = np.array([Cause.ADS, Cause.NOISE, Cause.FIGHT, Cause.RULES])  # felt
 SLOW = np.array([Cause.LOW_VALUE, Cause.FRIENDS_LEFT])  # felt once a day
 
 # The engine draws an immediate cause as row 0 + k and a slow one as LOW_VALUE + k of
-# the pressure matrix, and the purge has no row: the order above is load-bearing.
+# the pressure matrix, and the purge and drifting have no row: the order is load-bearing.
 assert [int(c) for c in Cause] == list(range(len(Cause)))
 assert IMMEDIATE.tolist() == list(range(len(IMMEDIATE)))
 assert SLOW.tolist() == list(range(len(IMMEDIATE), len(IMMEDIATE) + len(SLOW)))
-assert len(IMMEDIATE) + len(SLOW) == len(EXIT_CAUSES) and Cause.PURGED == len(Cause) - 1
+assert len(IMMEDIATE) + len(SLOW) == len(EXIT_CAUSES) == Cause.PURGED
+assert Cause.DRIFTED == len(Cause) - 1

@@ -50,8 +50,13 @@ class G(IntEnum):
     SCREENING = 31  # entry threshold: screens joiners and spammers (004)
     STEER = 32  # share of fight risk removed by steering debates (003)
     REPLY_SHARE = 33  # share of member posts the operator answers (000, 002)
-    ON_DUTY = 34  # 24 entries: 1 in the hours moderators watch (003)
-    SIZE = 58
+    # a group's age (sim.model.lifecycle)
+    NOVELTY = 34  # the group's novelty [floor-1]: fades with age, renewed by joins (001)
+    EFFORT = 35  # the operator's realised effort today [0-1]: wanes over months (003)
+    FATIGUE = 36  # days of effort the operator has spent (a relaunch takes some back)
+    SLOTS_MARK = 37  # N_SLOTS at the last daily update: newcomers since are new blood
+    ON_DUTY = 38  # 24 entries: 1 in the hours moderators watch (003)
+    SIZE = 62
 
 
 def new_state(horizon_ticks: int) -> np.ndarray:
@@ -60,6 +65,7 @@ def new_state(horizon_ticks: int) -> np.ndarray:
     g[G.HORIZON] = horizon_ticks
     g[G.QUALITY] = INITIAL_QUALITY  # before the first day's record
     g[G.PURPOSE] = 1.0
+    g[G.NOVELTY] = g[G.EFFORT] = 1.0  # a new group, a fresh operator
     return g
 
 

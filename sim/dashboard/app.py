@@ -65,7 +65,7 @@ def model_params() -> dict:
     params["seed"] = {"type": "SliderInt", "value": 0, "min": 0, "max": 99, "step": 1}
     params["days"] = {
         "type": "Select",
-        "value": "365",
+        "value": "730",
         "values": list(HORIZONS),
         "label": "horizon (days)",
     }

@@ -285,7 +285,7 @@ class LiveModel(GroupModel):
         group: str = "relationship",
         policy: str = "feelings",
         seed: int = 0,
-        days: int = 365,
+        days: int = 730,
         step_size: str = "1 day",
         sales_per_day: str = PRESET,
         red_packet_every_days: str = PRESET,

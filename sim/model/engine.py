@@ -34,6 +34,7 @@ from sim.core.roles import N_ROLES, Role
 from sim.core.state import G
 from sim.model.discussion import DEFUSED, STARTED, after_posts, fight_hour, post_multipliers
 from sim.model.hazards import MUTE, NOTHING, draw_outcome
+from sim.model.lifecycle import age_group, freshen
 from sim.model.packets import close_finished, grab, send_due
 from sim.model.params import LN2
 from sim.model.posting import member_post, operator_post, spam_posts, usual_noise
@@ -148,7 +149,8 @@ def spam_hour(rng, p, g, C, today, hour):
     ads = rng.poisson(n * rate * HOURS_PER_DAY * p.rhythm[hour] / p.rhythm_sum)
     if ads:
         spam_posts(C, today, ads)
-    kicked = rng.binomial(n, g[G.MODERATION]) if g[G.ON_DUTY + hour] else 0
+    # a tired operator's moderators respond less (sim.model.lifecycle.operator_effort)
+    kicked = rng.binomial(n, g[G.MODERATION] * g[G.EFFORT]) if g[G.ON_DUTY + hour] else 0
     left = rng.binomial(n - kicked, p.spam_leave)
     g[G.SPAMMERS] = n - kicked - left
     today[Col.spammers_kicked] += kicked
@@ -182,7 +184,7 @@ def members_hour(rng, m, p, g, C, today, b, log, hour):
     if n_read:
         read_and_react(rng, m, p, g, C, today, b, log, readers[:n_read])
     after_posts(p, g)
-    moderated = g[G.MODERATION] if g[G.ON_DUTY + hour] else 0.0
+    moderated = g[G.MODERATION] * g[G.EFFORT] if g[G.ON_DUTY + hour] else 0.0
     outcome = fight_hour(rng, p, g, moderated)
     if outcome == STARTED:
         today[Col.fights] += 1
@@ -285,8 +287,9 @@ def posted(rng, m, p, g, C, today, readers, counts, roles, prompted):
             m.interest[i] *= (1.0 - p.qa_discourage * p.authority) ** k
     if g[G.REPLY_SHARE] > 0:  # talking with members (000, 002); felt in the daily update
         heard = 0
+        answered = g[G.REPLY_SHARE] * g[G.EFFORT]
         for j in range(readers.size):
-            if counts[j] > 0 and rng.random() < g[G.REPLY_SHARE]:
+            if counts[j] > 0 and rng.random() < answered:
                 m.replies[readers[j]] += 1
                 heard += 1
         if heard:
@@ -300,8 +303,9 @@ def posted(rng, m, p, g, C, today, readers, counts, roles, prompted):
 def end_of_day(rng, m, p, g, today, log):
     """Stage 3: the once-a-day update of every member.
 
-    Value, satisfaction, trust and interest; unprompted demand; slow hazards; roles
-    shift; satisfied members invite friends.
+    Novelty and freshness fade (``sim.model.lifecycle``); value, satisfaction, trust and
+    interest; unprompted demand; slow hazards and drifting away; roles shift; satisfied
+    members invite friends.
 
     Returns:
         True if invitations were accepted (``m.accepted``): Python adds the invitees.
@@ -314,7 +318,9 @@ def end_of_day(rng, m, p, g, today, log):
         for i in idx:
             m.interest[i] *= p.purpose_decay
     purpose, junk = g[G.PURPOSE], g[G.JUNK]
+    novelty = age_group(p, g)
     over = np.zeros(idx.size)
+    faded = np.zeros(idx.size)  # 1 - staleness factor: how much the group has faded
     seen, day_mark, satisfaction, trust = m.seen, m.day_mark, m.satisfaction, m.trust
     for j, i in enumerate(idx):
         # value and talk read today (003), friends present (000)
@@ -322,10 +328,14 @@ def end_of_day(rng, m, p, g, today, log):
         social = half_sat(seen[Channel.SOCIAL, i] - day_mark[1, i], p.social_scale)
         social *= 1.0 - p.privatize * junk  # junk drives talk into private chats (004)
         ties = half_sat(float(m.friends_present[i]), p.friends_scale)
+        # belonging and the same old talk are worth less as the group grows stale for
+        # the member (001); fresh content keeps its value and renews the member
+        fresh = freshen(p, m.fresh, i, content, social)
+        stale = fresh * novelty
+        faded[j] = 1.0 - stale
         value = (
-            p.base_value * purpose
+            (p.base_value * purpose + p.social_weight * social) * stale
             + p.content_weight * content
-            + p.social_weight * social
             + p.tie_weight * ties
         )
         heard = m.replies[i]
@@ -333,7 +343,8 @@ def end_of_day(rng, m, p, g, today, log):
         satisfaction[i] = min(1.0, sat + p.reply_satisfaction * heard)
         trust[i] = min(1.0, trust[i] + p.trust_gain * content + p.reply_trust * heard)
         m.replies[i] = 0
-        m.interest[i] += p.recover * (m.interest0[i] * purpose - m.interest[i])
+        # interest drifts to a baseline that fades as the group ages for the member (001)
+        m.interest[i] += p.recover * (m.interest0[i] * purpose * stale - m.interest[i])
         m.pressure[Cause.LOW_VALUE, i] = max(p.low_value - satisfaction[i], 0.0) / p.low_value
         over[j] = max(trust[i] - p.demand_threshold, 0.0) / (1 - p.demand_threshold)
     # demand comes by itself once trust is high enough (000)
@@ -346,6 +357,9 @@ def end_of_day(rng, m, p, g, today, log):
 
     # slow causes; trust and sunk cost keep members through dull periods (000, 004).
     # All are drawn before any is applied: a friend's exit is felt from tomorrow.
+    # Life outside the group (a new job, a move) is a background hazard that nothing in
+    # the group changes: a follower who drifts mostly mutes (it costs nothing and no one
+    # sees it, 003), a silent member who drifts leaves; recorded as ``drifted``.
     outcomes = np.empty(idx.size, np.int64)
     for j, i in enumerate(idx):
         r = m.role[i]
@@ -354,6 +368,13 @@ def end_of_day(rng, m, p, g, today, log):
         outcomes[j] = draw_outcome(
             rng, m.pressure, i, Cause.LOW_VALUE, p.rates_slow, p.exit_role[r] * keep, can_mute
         )
+        if p.drift_p > 0 and outcomes[j] == NOTHING and rng.random() < p.drift_p:
+            mute = r != Role.SILENT and rng.random() < p.drift_mute_share
+            outcomes[j] = MUTE if mute else Cause.DRIFTED
+        # a follower for whom the group has faded stops following it (001: drift to lurking)
+        if p.bored_mute > 0 and outcomes[j] == NOTHING and r != Role.SILENT:
+            if rng.random() < p.bored_mute * faded[j]:
+                outcomes[j] = MUTE
     for j, i in enumerate(idx):
         if outcomes[j] != NOTHING:
             _outcome(m, p, g, today, log, i, outcomes[j])

@@ -46,6 +46,7 @@ from sim.model.agents import Member
 from sim.model.discussion import Debate
 from sim.model.effects import OperatorEffects
 from sim.model.engine import INVITES, advance, close_day, remove_member, set_role
+from sim.model.lifecycle import GroupTraits, draw_traits, operator_effort, renew
 from sim.model.packets import PacketBook
 from sim.model.params import make_params
 from sim.model.population import DAY_CHANNELS, MemberTable
@@ -81,9 +82,10 @@ class GroupModel(mesa.Model):
     Args:
         cfg: the full configuration (defaults: relationship group, hands-off operator).
         seed: seed of this run. Four independent streams are spawned from it:
-            population (who is in the group and their traits; the same under every
-            policy, so comparisons on a seed are paired), behaviour (members' draws,
-            also Mesa's ``model.rng``), operator (tactics' draws), and a spare.
+            population (the group's traits, then who is in it and their traits; the
+            same under every policy, so comparisons on a seed are paired), behaviour
+            (members' draws, also Mesa's ``model.rng``), operator (tactics' draws), and
+            a spare.
     """
 
     def __init__(self, cfg: SimConfig | None = None, seed: int = 0):
@@ -94,6 +96,8 @@ class GroupModel(mesa.Model):
         self.pop_rng = np.random.default_rng(pop_ss)
         self.ops_rng = np.random.default_rng(ops_ss)
         self.horizon_ticks = cfg.run.days * HOURS_PER_DAY
+        # the group's own traits come first on the population stream (sim.model.lifecycle)
+        self.traits: GroupTraits = draw_traits(self.pop_rng, cfg)
 
         self.g = new_state(self.horizon_ticks)  # group-level scalars (sim.core.state)
         self.C = np.zeros(N_CHANNELS)  # cumulative channel totals (sim.core.feed)
@@ -102,7 +106,7 @@ class GroupModel(mesa.Model):
         self.effects = OperatorEffects(self.g)
         self.discussion = Debate(self.g)
         self.packets = PacketBook()
-        self.params = make_params(cfg)
+        self.params = make_params(cfg, self.traits)
         self._today = np.zeros(len(DAILY_COLUMNS))  # today's counters, by DAILY_COLUMNS
         self.today = DayCounters(self._today)
         self.daily = np.zeros((cfg.run.days, len(DAILY_COLUMNS)))  # one row per day closed
@@ -133,6 +137,8 @@ class GroupModel(mesa.Model):
     members_peak = property(lambda self: int(self.g[G.MEMBERS_PEAK]), doc="Most members.")
     quality = property(lambda self: float(self.g[G.QUALITY]), doc="Yesterday's mean satisfaction.")
     excitement = property(lambda self: float(self.g[G.EXCITEMENT]), doc="Red-packet buzz (E10).")
+    effort = property(lambda self: float(self.g[G.EFFORT]), doc="Operator's effort today [0-1].")
+    novelty = property(lambda self: float(self.g[G.NOVELTY]), doc="The group's novelty (001).")
     quiet_streak = property(lambda self: int(self.g[G.QUIET_STREAK]), doc="Quiet days in a row.")
     dead = property(lambda self: bool(self.g[G.DEAD]), doc="Whether the death rule fired.")
     days_recorded = property(lambda self: int(self.g[G.DAYS_RECORDED]), doc="Days closed.")
@@ -194,7 +200,8 @@ class GroupModel(mesa.Model):
         idx = m.allocate(k)
         sigma = b.attention.activity_sigma
         scr = self.effects.screening  # targeted invitation: better-matched joiners (004)
-        mu = g.interest_mean + SCREEN_INTEREST_LIFT * scr * (1.0 - g.interest_mean)
+        base = self.traits.interest  # this group's mean interest (sim.model.lifecycle)
+        mu = base + SCREEN_INTEREST_LIFT * scr * (1.0 - base)
         if roles is None:  # newcomers lurk first (001); some mute the group at once (003)
             roles = np.where(rng.random(k) < g.silent_share, Role.SILENT, Role.ONLOOKER)
         m.role[idx] = roles
@@ -208,9 +215,10 @@ class GroupModel(mesa.Model):
         m.sunk[idx] = min(1.0, g.entry_fee / FULL_SUNK_FEE + scr)  # paid or screened entry (004)
         m.joined_day[idx] = self.day
         m.inviter[idx] = inviters
+        m.fresh[idx] = 1.0  # the group is new to a newcomer
         m.seen[:, idx] = self.C[:, None]
         m.day_mark[:, idx] = self.C[DAY_CHANNELS, None]
-        extra = rng.poisson(g.extra_ties, k)
+        extra = rng.poisson(g.extra_ties * self.traits.ties, k)
         for slot, inv, n_extra in zip(idx, inviters, extra, strict=True):
             m.depth[slot] = 1 if inv < 0 else m.depth[inv] + 1
             others = np.flatnonzero(m.present[:slot])
@@ -379,9 +387,21 @@ class GroupModel(mesa.Model):
             if g[G.DEAD] or g[G.T] >= self.horizon_ticks:
                 self.running = False
 
+    def renew_novelty(self, share: float) -> None:
+        """Restore ``share`` of the novelty the group and its members have lost (001)."""
+        renew(self.g, self.members, share)
+
+    def rest_operator(self, share: float) -> None:
+        """Take back ``share`` of the operator's fatigue (a relaunch renews them, 001)."""
+        self.g[G.FATIGUE] *= 1.0 - share
+        self.g[G.EFFORT] = operator_effort(self.cfg, self.traits, self.g[G.FATIGUE])
+
     def _plan_day(self) -> None:
-        """Midnight: tactics fill today's calendar and say when they must act."""
+        """Midnight: the operator's effort for today; tactics fill today's calendar."""
         self._planned_day = self.day
+        # the day-th day worked: effort wanes with the days worked (sim.model.lifecycle)
+        self.g[G.FATIGUE] += 1.0 if self.day else 0.0
+        self.g[G.EFFORT] = operator_effort(self.cfg, self.traits, self.g[G.FATIGUE])
         self._plan_posts[:] = 0.0
         self._plan_adds[:] = 0.0
         self._wake = [[] for _ in range(HOURS_PER_DAY)]

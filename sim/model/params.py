@@ -17,6 +17,7 @@ from sim.config.schema import SimConfig
 from sim.core.causes import EXIT_CAUSES, IMMEDIATE, SLOW
 from sim.core.constants import HOURS_PER_DAY
 from sim.model.discussion import role_sensitivities
+from sim.model.lifecycle import GroupTraits
 
 LN2 = math.log(2.0)
 # "80% within x days" for an exponential waiting time: 1 - exp(-x / tau) = 0.8, so
@@ -41,6 +42,9 @@ PARAMS = (
     "demand_rate trust_retention sunk_retention invite_threshold "
     # invitations and roles
     "critic_lapse_days tau_first tau_burst invite_rate accept burst_size "
+    # a group's age (sim.model.lifecycle)
+    "novelty member_keep group_keep floor renew_content renew_social renew_joins "
+    "drift_p drift_mute_share bored_mute "
     # death rule
     "min_member_messages quiet_days min_members"
 )
@@ -51,13 +55,17 @@ def _floats(values) -> tuple[float, ...]:
     return tuple(float(v) for v in values)
 
 
-def make_params(cfg: SimConfig) -> Params:
+def make_params(cfg: SimConfig, traits: GroupTraits | None = None) -> Params:
     """Flatten the configuration into the engine's parameters (units as in sim.config.schema).
 
+    ``traits`` are the group's own (``sim.model.lifecycle.draw_traits``; None: the
+    type's). Half-lives become daily factors: a half-life h keeps 2^(-1/h) a day.
     Tables (per role, per cause, per hour) are tuples, not arrays: passing a tuple of
     numbers between compiled functions costs no reference counting.
     """
     b, g = cfg.behaviour, cfg.group
+    traits = traits or GroupTraits(interest=g.interest_mean)
+    lc, tol = b.lifecycle, traits.tolerance
     pc, dc, kc, vc, ic = b.pressures, b.discussion, b.packets, b.value, b.invites
     rates = np.array([[r[c] for c in EXIT_CAUSES] for r in (pc.exit_rate, pc.mute_rate)])
     half = [pc.half_life_hours.get(c, math.inf) for c in EXIT_CAUSES]  # low_value: none
@@ -69,10 +77,12 @@ def make_params(cfg: SimConfig) -> Params:
         rates_now=tuple(_floats(row) for row in rates[:, IMMEDIATE]),
         rates_slow=tuple(_floats(row) for row in rates[:, SLOW]),
         decay=tuple(math.exp(-LN2 / h) for h in half),
-        noise_tol=pc.noise_tolerance, noise_k=pc.noise_gain / pc.noise_tolerance,
+        noise_tol=pc.noise_tolerance * tol, noise_k=pc.noise_gain / (pc.noise_tolerance * tol),
         exc_decay=math.exp(-LN2 / kc.excitement_half_life), chitchat_share=g.chitchat_share,
-        spam_gain=pc.spam_gain, sales_gain=pc.sales_gain, soup_gain=pc.soup_gain,
-        fight_gain=pc.fight_gain, rules_gain=pc.rules_gain, friend_gain=pc.friend_gain,
+        # a thick-skinned circle (tolerance > 1) feels less of what is read (lifecycle)
+        spam_gain=pc.spam_gain / tol, sales_gain=pc.sales_gain / tol,
+        soup_gain=pc.soup_gain / tol, fight_gain=pc.fight_gain / tol,
+        rules_gain=pc.rules_gain / tol, friend_gain=pc.friend_gain,
         spam_leave=1.0 / (HOURS_PER_DAY * b.spam.stay_days), spam_attraction=g.spam_attraction,
         spam_posts_per_day=b.spam.posts_per_day,
         heat_sens=_floats(heat_sens), fight_sens=_floats(fight_sens), heat_cap=dc.heat_cap,
@@ -97,6 +107,12 @@ def make_params(cfg: SimConfig) -> Params:
         critic_lapse_days=ic.critic_lapse_days, tau_first=ic.first_days / LN5,
         tau_burst=ic.burst_days / LN5, invite_rate=g.invite_rate, accept=ic.accept,
         burst_size=ic.burst_size,
+        novelty=lc.novelty, member_keep=2.0 ** (-1.0 / (lc.member_half_life_days * traits.appeal)),
+        group_keep=2.0 ** (-1.0 / (lc.group_half_life_days * traits.appeal)), floor=lc.floor,
+        renew_content=lc.renew_content, renew_social=lc.renew_social,
+        renew_joins=lc.renew_joins, drift_p=-math.expm1(-lc.drift_rate),
+        drift_mute_share=lc.drift_mute_share,
+        bored_mute=-math.expm1(-lc.bored_mute_rate) if lc.novelty else 0.0,
         min_member_messages=cfg.death.min_member_messages, quiet_days=cfg.death.quiet_days,
         min_members=cfg.death.min_members,
     )  # fmt: skip

@@ -24,6 +24,7 @@ FIELDS: dict[str, tuple[type, float]] = {
     "activity": (np.float64, 0.0),  # lognormal posting multiplier (E6, E7)
     "interest": (np.float64, 0.0),  # intrinsic interest [0-1]
     "interest0": (np.float64, 0.0),  # baseline intrinsic interest [0-1]
+    "fresh": (np.float64, 1.0),  # novelty of the group to the member [floor-1] (001)
     "satisfaction": (np.float64, 0.0),  # smoothed perceived value [0-1]
     "trust": (np.float64, 0.0),  # trust in group and operator [0-1]
     "sunk": (np.float64, 0.0),  # sunk cost of entry [0-1]

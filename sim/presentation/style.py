@@ -30,7 +30,7 @@ ROLE_COLOURS = {
 CAUSE_COLOURS = dict(
     zip(
         CAUSE_NAMES,
-        ["#e377c2", "#bcbd22", "#d62728", "#9467bd", "#17becf", "#7f7f7f", "#111111"],
+        ["#e377c2", "#bcbd22", "#d62728", "#9467bd", "#17becf", "#7f7f7f", "#111111", "#8c6d31"],
         strict=True,
     )
 )

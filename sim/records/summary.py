@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core.causes import CAUSE_NAMES
+from sim.model.lifecycle import TRAIT_NAMES, GroupTraits
 from sim.model.population import MemberTable
 from sim.model.tactics import COUNT_COLUMNS, DAILY_COLUMNS
 
@@ -23,6 +24,7 @@ class RunState(Protocol):
     seed: int
     members: MemberTable
     members_start: int
+    traits: GroupTraits
     daily: np.ndarray  # one row per day, DAILY_COLUMNS
 
     @property
@@ -92,6 +94,8 @@ def summary_row(model: RunState, daily: pd.DataFrame) -> dict:
     inviters = m.first_invite_day[:n] >= 0
     late = m.first_invite_day[:n][inviters] - m.joined_day[:n][inviters]
     row["first_invite_within_5d"] = float((late < 5).mean()) if inviters.any() else float("nan")
+    for name, value in zip(TRAIT_NAMES, model.traits, strict=True):  # the group's own traits
+        row[f"trait_{name}"] = float(value)
     return row
 
 

@@ -144,6 +144,25 @@ def role_shares(daily: pd.DataFrame, first_day: int, last_day: int) -> dict[str,
     return out
 
 
+# Windows of a group's life (days [a, b)): roles at four ages (003), and the first two
+# months against days 300-364 for activity that ages (001, 000)
+LIFE_WINDOWS = ((30, 60), (180, 210), (335, 365), (700, 730))
+ACTIVITY_WINDOWS = ((0, 60), (300, 365))
+WINDOW_SUMS = ("members", "n_silent", "n_onlooker", "msgs_members")
+
+
+def window_sums(daily: pd.DataFrame, window: tuple[int, int]) -> dict[str, float]:
+    """Daily ``WINDOW_SUMS`` summed over days [a, b) of ``window``, keyed ``w<a>_<column>``.
+
+    NaN unless the group was alive on every day of the window, so a figure about groups
+    "alive in the window" pools only those.
+    """
+    a, b = window
+    w = daily[(daily["day"] >= a) & (daily["day"] < b)]
+    alive = len(w) == b - a
+    return {f"w{a}_{c}": float(w[c].sum()) if alive else NAN for c in WINDOW_SUMS}
+
+
 def top_share(counts, k: int) -> float:
     """Share of the total held by the ``k`` largest counts (NaN when the total is 0)."""
     a = np.sort(np.asarray(counts, dtype=float))[::-1]

@@ -26,9 +26,19 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.intervals import NAN, bootstrap_ci, mean_ci, ratio_of_sums, wilson_ci
-from sim.analysis.survival import km_median_ci, logrank, restricted_mean
+from sim.analysis.survival import km_median_ci, km_spread, logrank, restricted_mean
 from sim.analysis.verdict import format_p
-from sim.validation.measures import Estimate, ci_text, fmt, km_share
+from sim.validation.measures import (
+    ACTIVITY_WINDOWS,
+    LIFE_WINDOWS,
+    Estimate,
+    ci_text,
+    fmt,
+    km_share,
+)
+from sim.validation.scenarios import LIFE_CELLS, PRESET_POLICIES
+
+MIN_ALIVE = 5  # a window of a group's life is measured with at least this many groups alive
 
 Runs = Mapping[str, pd.DataFrame]  # scenario name -> its runs, one row per replicate
 
@@ -293,6 +303,140 @@ class ExtraShare:
         return Estimate(value, low, high, "bootstrap", ta.size, text=text + " extra per pair")
 
 
+def _pooled_share(df: pd.DataFrame, num: str, den: str) -> tuple[float, float, float, int]:
+    """``sum(num) / sum(den)`` over the runs where both are finite, bootstrap over runs."""
+    both = df[[num, den]].astype(float).dropna()
+    if len(both) < MIN_ALIVE or both[den].sum() <= 0:
+        return NAN, NAN, NAN, len(both)
+    x, y = both[num].to_numpy(), both[den].to_numpy()
+    low, high = bootstrap_ci(ratio_of_sums, x, y)
+    return float(x.sum() / y.sum()), low, high, len(both)
+
+
+@dataclass(frozen=True)
+class LifeRoles:
+    """A role's share of members in each window of a group's life (``LIFE_WINDOWS``).
+
+    In each window, the runs alive through all of it pool their member-days (share =
+    role member-days / member-days, bootstrap over runs); a window with fewer than
+    ``MIN_ALIVE`` such runs is not measured. The value is the measured window furthest
+    from ``centre`` (the worst case for the target); the text lists every window.
+    """
+
+    scenario: str
+    role: str  # "silent" or "onlooker"
+    centre: float
+
+    @property
+    def scenarios(self) -> tuple[str, ...]:  # noqa: D102
+        return (self.scenario,)
+
+    def __call__(self, runs: Runs) -> Estimate:  # noqa: D102
+        df, parts, worst = runs[self.scenario], [], None
+        for a, _ in LIFE_WINDOWS:
+            value, low, high, n = _pooled_share(df, f"w{a}_n_{self.role}", f"w{a}_members")
+            if not np.isfinite(value):
+                parts.append(f"d{a}: n/a ({n} alive)")
+                continue
+            parts.append(f"d{a}: {value:.2f} ({n})")
+            if worst is None or abs(value - self.centre) > abs(worst[0] - self.centre):
+                worst = (value, low, high, n, a)
+        if worst is None:
+            return Estimate(
+                NAN, text="n/a: no window with enough groups alive; " + ", ".join(parts)
+            )
+        value, low, high, n, a = worst
+        text = f"worst d{a}: {ci_text(value, low, high, 2)}; " + ", ".join(parts)
+        return Estimate(value, low, high, "bootstrap", n, text=text)
+
+
+@dataclass(frozen=True)
+class ActivityAges:
+    """Member messages per member-day late in life over early in life, in the same groups.
+
+    Runs alive through day 364 of every scenario pool their member-days of days 300-364
+    and of days 0-59 (``ACTIVITY_WINDOWS``); value = late rate / early rate, bootstrap
+    over runs. Not measured with fewer than ``MIN_ALIVE`` such runs.
+    """
+
+    names: tuple[str, ...]
+    label: str
+
+    @property
+    def scenarios(self) -> tuple[str, ...]:  # noqa: D102
+        return self.names
+
+    def __call__(self, runs: Runs) -> Estimate:  # noqa: D102
+        (a, _), (b, _) = ACTIVITY_WINDOWS
+        cols = [f"w{b}_msgs_members", f"w{b}_members", f"w{a}_msgs_members", f"w{a}_members"]
+        df = pd.concat([runs[n][cols] for n in self.names]).astype(float).dropna()
+        if len(df) < MIN_ALIVE:
+            return Estimate(NAN, n=len(df), text=f"n/a: {len(df)} groups alive through day 364")
+        arrays = [df[c].to_numpy() for c in cols]
+
+        def ratio(ml, nl, me, ne):
+            return (ml.sum(-1) / nl.sum(-1)) / (me.sum(-1) / ne.sum(-1))
+
+        value = float(ratio(*arrays))
+        low, high = bootstrap_ci(ratio, *arrays)
+        late, early = arrays[0].sum() / arrays[1].sum(), arrays[2].sum() / arrays[3].sum()
+        text = (
+            f"{ci_text(value, low, high, 2)}; {late:.3f} vs {early:.3f} msgs per member-day "
+            f"in {len(df)} {self.label} groups alive through day 364"
+        )
+        return Estimate(value, low, high, "bootstrap", len(df), text=text)
+
+
+@dataclass(frozen=True)
+class WorstCell:
+    """The worst of many scenarios (group type x policy cells) on one lifespan figure.
+
+    ``kind="alive"``: Kaplan-Meier share alive after ``day``, the highest cell.
+    ``kind="spread"``: interquartile range over median (``km_spread``), the lowest cell
+    among those whose quartiles are reached; interval by bootstrap over that cell's runs.
+    """
+
+    names: tuple[str, ...]
+    kind: str
+    day: int = 729
+
+    @property
+    def scenarios(self) -> tuple[str, ...]:  # noqa: D102
+        return self.names
+
+    def __call__(self, runs: Runs) -> Estimate:  # noqa: D102
+        values = {}
+        for name in self.names:
+            t, c = runs[name]["lifespan_days"], runs[name]["censored"].astype(bool)
+            if self.kind == "alive":
+                est = km_share(t, c, self.day)
+                values[name] = (est.value, est.low, est.high, est.n)
+            else:
+                values[name] = (km_spread(t, c), NAN, NAN, len(t))
+        known = {k: v for k, v in values.items() if np.isfinite(v[0])}
+        if not known:
+            return Estimate(NAN, text=f"n/a: none of {len(values)} cells measurable")
+        pick = max if self.kind == "alive" else min
+        name = pick(known, key=lambda k: known[k][0])
+        value, low, high, n = known[name]
+        if self.kind == "spread":
+            df = runs[name]
+            t = df["lifespan_days"].to_numpy(float)
+            c = df["censored"].to_numpy(float)
+            low, high = bootstrap_ci(_spreads, t, c, n_boot=300)
+        cell = name.replace("_", " ", 1)
+        text = f"worst: {cell} {ci_text(value, low, high, 2)}; {len(known)} of {len(values)} cells"
+        if self.kind == "spread":
+            text += " reached their quartiles"
+        return Estimate(value, low, high, "bootstrap" if self.kind == "spread" else "KM", n,
+                        text=text)  # fmt: skip
+
+
+def _spreads(t: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``km_spread`` of each bootstrap resample (rows)."""
+    return np.array([km_spread(t[i], c[i] > 0) for i in range(t.shape[0])])
+
+
 @dataclass(frozen=True)
 class Target:
     """The range a measured value must fall in, and optionally a test's p-value bound.
@@ -526,6 +670,47 @@ PATTERNS: tuple[Pattern, ...] = (
             "Relationship group, hands_off, with vs without a meet-up every 30 days from "
             "day 10: restricted mean lifespan difference; log-rank test."),
     # --- invitations (E3) ---
+    # --- a group's whole life (003, 001, 000) ---
+    *(
+        Pattern(f"Y{1 + k}", f"silent above 50% through life, {pol}", "003",
+                LifeRoles(f"relationship_{pol}", "silent", 1.0), above(0.50),
+                f"Relationship groups under {pol}: silent share of member-days in days "
+                "30-59, 180-209, 335-364 and 700-729, pooled over the groups alive through "
+                f"each window (windows with fewer than {MIN_ALIVE} alive are not measured); "
+                "the lowest window is shown.")
+        for k, pol in enumerate(PRESET_POLICIES)
+    ),
+    *(
+        Pattern(f"Y{4 + k}", f"onlookers 30-50% through life, {pol}", "003",
+                LifeRoles(f"relationship_{pol}", "onlooker", 0.40), between(0.30, 0.50),
+                "The same windows, onlooker share; the window furthest from 0.40 is shown.")
+        for k, pol in enumerate(PRESET_POLICIES)
+    ),
+    Pattern("Y7", "well-run relationship groups live 9 months to 2 years", "003",
+            KMMedian("relationship_feelings"), between(270, 730),
+            "Relationship groups under feelings: Kaplan-Meier median lifespan (003: long "
+            "groups live a year or two, more than a year is very rare)."),
+    Pattern("Y8", "few well-run relationship groups reach two years", "003",
+            KMShare("relationship_feelings", 729), Target(high=0.25, text="<= 0.25"),
+            "Relationship groups under feelings: share alive after day 729."),
+    Pattern("Y9", "few groups of any type reach two years", "003",
+            WorstCell(LIFE_CELLS, "alive"), Target(high=0.25, text="<= 0.25 in every cell"),
+            "Every group type x preset policy (30 runs each, 100 for relationship and the "
+            "hands_off cells of other patterns): share alive after day 729; the highest "
+            "cell is shown."),
+    Pattern("Y10", "lifespans spread", "003; E1; size: assumption",
+            WorstCell(LIFE_CELLS, "spread"), Target(0.5, text=">= 0.5 in every cell"),
+            "The same cells: Kaplan-Meier interquartile range of lifespans over the median, "
+            "in every cell whose quartiles are reached; the lowest cell is shown (interval: "
+            "bootstrap over its runs)."),
+    *(
+        Pattern(f"Y{11 + k}", f"activity ages, {pol}", "001; 000",
+                ActivityAges(tuple(c for c in LIFE_CELLS if c.endswith(f"_{pol}")), pol),
+                below(1.0),
+                f"Every group type under {pol}, groups alive through day 364: member "
+                "messages per member-day in days 300-364 over those in days 0-59.")
+        for k, pol in enumerate(PRESET_POLICIES)
+    ),
     Pattern("I1", "most first invitations within 5 days of joining", "E3",
             PooledRatio("relationship_feelings", "invites_within5", "invites_total"),
             between(0.70, 0.90, "0.80 +- 0.10"),

@@ -17,12 +17,15 @@ from sim.core.roles import ROLE_NAMES
 from sim.model import GroupModel
 from sim.records.summary import daily_frame, summary_row
 from sim.validation.measures import (
+    ACTIVITY_WINDOWS,
+    LIFE_WINDOWS,
     cumulative,
     invitation_counts,
     participation,
     role_shares,
     silent_share_now,
     weekly_mean,
+    window_sums,
 )
 
 WEEKLY = (("msgs_spam", False), ("spammers", False), ("msgs_checkins", True))
@@ -46,7 +49,8 @@ def observe(cfg: SimConfig, seed: int, snapshot_day: int | None = None) -> dict[
         ``critic_msgs_per_day``; ``invites_within5`` and
         ``invites_total`` (``invitation_counts``); ``member_invited`` and ``depth3``
         (members invited by a member, and those at depth >= 3, E4); weekly means
-        ``<column>_w1`` and ``_w4`` of spam messages, spammers and check-ins per member.
+        ``<column>_w1`` and ``_w4`` of spam messages, spammers and check-ins per member;
+        ``window_sums`` of every ``LIFE_WINDOWS`` and ``ACTIVITY_WINDOWS`` window.
     """
     m = GroupModel(cfg, seed=seed)
     snap = None
@@ -80,6 +84,8 @@ def observe(cfg: SimConfig, seed: int, snapshot_day: int | None = None) -> dict[
     invited = mt.inviter[:n] >= 0
     row["member_invited"] = int(invited.sum())
     row["depth3"] = int((mt.depth[:n][invited] >= 3).sum())
+    for window in (*LIFE_WINDOWS, *ACTIVITY_WINDOWS):  # a group's life (003, 001)
+        row |= window_sums(daily, window)
     for col, per in WEEKLY:
         name = f"{col}_per_member" if per else col
         for week in (1, 4):

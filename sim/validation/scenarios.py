@@ -71,7 +71,7 @@ class Scenario:
     name: str
     label: str
     overrides: tuple[str, ...] = ()
-    days: int = 365
+    days: int = 730
     quick_days: int | None = None
     replicates: int = REPLICATES
     quick_replicates: int = QUICK_REPLICATES
@@ -102,9 +102,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("default_month", "relationship, feelings, days 30-59", (*REL, "policy=feelings"),
              days=60, kwargs={"snapshot_day": 30}),
     Scenario("temporary_hands_off", "temporary, hands_off", ("group=temporary", *HANDS_OFF),
-             days=60, quick_days=30),
+             quick_days=30),
     Scenario("temporary_feelings", "temporary, feelings", ("group=temporary", "policy=feelings"),
-             days=60, quick_days=30),
+             quick_days=30),
     Scenario("relationship_hands_off", "relationship, hands_off", (*REL, *HANDS_OFF),
              quick_days=120, replicates=LONG),
     Scenario("relationship_meetups", "relationship, hands_off + meet-ups",
@@ -116,7 +116,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("relationship_money_agreed", "relationship, money with rules agreed",
              (*REL, "policy=money", "policy.tactics.rules.mode=agreed"), quick_days=120,
              replicates=LONG),
-    Scenario("mixture", "mixed population of new groups", (), replicates=300,
+    Scenario("mixture", "mixed population of new groups", (), days=365, replicates=300,
              quick_replicates=40, mixture=True),
     Scenario("packet", "relationship, feelings: packet", (*REL, "policy=feelings"), days=6,
              probe="intervene",
@@ -152,4 +152,17 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("paid_free", "paid with entry_fee 0",
              ("group=paid", *HANDS_OFF, "group.entry_fee=0"), quick_days=120, replicates=LONG),
 )  # fmt: skip
+
+# Whole lives of every group type under every preset policy (003: a lifecycle), for the
+# lifecycle patterns; cells that already have a scenario above reuse it.
+GROUP_TYPES = tuple(MIX_GROUPS)
+PRESET_POLICIES = ("feelings", "money", "hands_off")
+LIFE_REPLICATES = 30
+_named = {s.name for s in SCENARIOS}
+SCENARIOS += tuple(
+    Scenario(f"{g}_{pol}", f"{g}, {pol}", (f"group={g}", f"policy={pol}"), quick_days=120,
+             replicates=LIFE_REPLICATES)
+    for g in GROUP_TYPES for pol in PRESET_POLICIES if f"{g}_{pol}" not in _named
+)  # fmt: skip
+LIFE_CELLS = tuple(f"{g}_{pol}" for g in GROUP_TYPES for pol in PRESET_POLICIES)
 SCENARIO_BY_NAME = {s.name: s for s in SCENARIOS}

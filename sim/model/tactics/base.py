@@ -48,6 +48,10 @@ class Operator(Protocol):
 
     @property
     def day(self) -> int: ...  # noqa: D102
+    @property
+    def effort(self) -> float: ...  # noqa: D102  (today's share of planned effort, 003)
+    @property
+    def novelty(self) -> float: ...  # noqa: D102
 
     def is_holiday(self) -> bool: ...  # noqa: D102
     def yesterday_value(self, column: str, default: float) -> float: ...  # noqa: D102
@@ -63,6 +67,8 @@ class Operator(Protocol):
     def add_ties(self, pairs) -> None: ...  # noqa: D102
     def set_role(self, slots: np.ndarray, role: Role) -> None: ...  # noqa: D102
     def member_posts(self, slots: np.ndarray, counts: np.ndarray, noise: float | None) -> None: ...  # noqa: D102, E501
+    def rest_operator(self, share: float) -> None: ...  # noqa: D102
+    def renew_novelty(self, share: float) -> None: ...  # noqa: D102
 
 
 class Tactic:
@@ -143,12 +149,17 @@ class Calendar:
         self._days = np.zeros((0, HOURS_PER_DAY, len(KIND)))
         self._next = 0
 
-    def next_day(self, rng: np.random.Generator) -> np.ndarray:
-        """Posts by hour (24 rows) and kind (``sim.core.feed.KIND`` columns) for one day."""
+    def next_day(self, rng: np.random.Generator, effort: float = 1.0) -> np.ndarray:
+        """Posts by hour (24 rows) and kind (``sim.core.feed.KIND`` columns) for one day.
+
+        With ``effort`` below 1 (a tired operator, ``sim.model.lifecycle``) each planned
+        post is made with that probability: Poisson numbers thinned stay Poisson.
+        """
         if self._next == len(self._days):
             counts = rng.poisson(self.rates, (self.BLOCK, self.hours.shape[0], self.rates.size))
             self._days = np.zeros((self.BLOCK, HOURS_PER_DAY, len(KIND)))
             self._days[:, self.hours, self.kinds] = counts
             self._next = 0
         self._next += 1
-        return self._days[self._next - 1]
+        day = self._days[self._next - 1]
+        return day if effort >= 1.0 else rng.binomial(day.astype(np.int64), effort)

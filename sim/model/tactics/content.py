@@ -79,7 +79,7 @@ class Content(Tactic):
         c = self.cfg
         if not self.days.times(model.day):
             return
-        model.plan_posts(self.calendar.next_day(model.ops_rng))
+        model.plan_posts(self.calendar.next_day(model.ops_rng, model.effort))
         if c.chicken_soup_hour >= 0:
             model.plan_post(c.chicken_soup_hour, "chicken_soup", 1)  # same time daily (000)
         if self.greetings.times(model.day, model.is_holiday()):

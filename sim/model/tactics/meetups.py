@@ -52,6 +52,10 @@ class MeetupsConfig:
         0.1, unit="[0-1]", source=f"003 (ties formed offline; size: {ASSUMPTION})", lo=0.0,
         hi=1.0, doc="interest gained by an attendee, kept as their new baseline",
     )  # fmt: skip
+    renewal: float = param(
+        0.5, unit="[0-1]", source=f"001, 003 (meeting renews the group); size: {ASSUMPTION}",
+        lo=0.0, hi=1.0, doc="share of an attendee's lost freshness restored (7.21)",
+    )  # fmt: skip
     new_ties: float = param(
         2.0,
         unit="ties/attendee",
@@ -77,7 +81,11 @@ class Meetups(Tactic):
         self.schedule = Schedule(every_days=cfg.every_days, first_day=cfg.first_day)
 
     def hours_today(self, model: Operator):  # noqa: D102
-        return (self.cfg.hour,) if self.schedule.times(model.day) else ()
+        if not self.schedule.times(model.day):
+            return ()
+        # a tired operator organises fewer: each is held with P = effort (003)
+        held = model.effort >= 1.0 or model.ops_rng.random() < model.effort
+        return (self.cfg.hour,) if held else ()
 
     def act(self, model: Operator):  # noqa: D102
         c, m, rng = self.cfg, model.members, model.ops_rng
@@ -89,6 +97,7 @@ class Meetups(Tactic):
         m.satisfaction[came] = np.minimum(1.0, m.satisfaction[came] + c.satisfaction_gain)
         m.interest0[came] = np.minimum(1.0, m.interest0[came] + c.interest_gain)
         m.interest[came] = np.minimum(1.0, m.interest[came] + c.interest_gain)
+        m.fresh[came] += c.renewal * (1.0 - m.fresh[came])
         if came.size >= 2:
             n_pairs = rng.poisson(c.new_ties * came.size / 2)
             pairs = rng.choice(came, size=(n_pairs, 2))

@@ -66,7 +66,7 @@ class Outreach(Tactic):
         self.calls = 0  # contacts planned for today
 
     def plan(self, model: Operator):  # noqa: D102
-        self.calls = model.ops_rng.poisson(self.cfg.per_week / 7)
+        self.calls = model.ops_rng.poisson(self.cfg.per_week / 7 * model.effort)  # 003
 
     def hours_today(self, model: Operator):  # noqa: D102
         return (self.cfg.hour,) if self.calls else ()

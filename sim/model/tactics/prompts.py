@@ -46,4 +46,5 @@ class Prompts(Tactic):
         model.effects.steer = self.cfg.steer
 
     def plan(self, model: Operator):  # noqa: D102
-        model.plan_post(self.cfg.hour, "prompt", model.ops_rng.poisson(self.cfg.per_week / 7))
+        rate = self.cfg.per_week / 7 * model.effort  # a tired operator asks less (003)
+        model.plan_post(self.cfg.hour, "prompt", model.ops_rng.poisson(rate))

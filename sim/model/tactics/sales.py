@@ -83,4 +83,4 @@ class Sales(Tactic):
             trust = model.yesterday_value("trust_mean", 0.0) if model.day else model.mean_trust()
             if trust < c.trust_gate:
                 return
-        model.plan_posts(self.calendar.next_day(model.ops_rng))
+        model.plan_posts(self.calendar.next_day(model.ops_rng, model.effort))
