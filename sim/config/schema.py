@@ -115,7 +115,7 @@ class DeathConfig:
         doc="consecutive quiet days that end a group",
     )
     min_member_messages: int = param(
-        3,
+        1,
         unit="msg/day",
         source=ASSUMPTION,
         lo=1,
@@ -174,7 +174,7 @@ class GroupConfig:
         doc="initial critics",
     )
     silent_share: float = param(
-        0.55,
+        0.52,
         unit="[0-1]",
         lo=0.0,
         hi=1.0,
@@ -302,14 +302,14 @@ class AttentionConfig:
         doc="P(open the group) in a peak hour, by role",
     )
     post: PerRole = param(
-        factory=lambda: PerRole(0.8, 0.4, 0.001, 0.0),
+        factory=lambda: PerRole(0.8, 0.4, 0.0013, 0.0),
         unit="msg",
         hi=20.0,
         source="003 (4-5 people talk); onlooker: calibrated (E6, E7)",
         doc="expected messages per opening at interest 1, by role",
     )
     activity_sigma: float = param(
-        0.6,
+        0.336,
         unit="–",
         source="calibrated (E6, E7: heavy tail)",
         lo=0.0,
@@ -527,7 +527,7 @@ class PressureConfig:
     """
 
     exit_role: PerRole = param(
-        factory=lambda: PerRole(0.3, 0.6, 1.0, 2.0),
+        factory=lambda: PerRole(0.3, 0.6, 1.0, 2.18),
         unit="x",
         hi=10.0,
         source="003 (the silent are the most likely to leave)",
@@ -818,7 +818,7 @@ class SpamConfig:
     """Outside spammers who join by QR code when the group is left open (004)."""
 
     posts_per_day: float = param(
-        2.0, unit="1/day", source="004", lo=0.0, hi=1000.0, doc="ads per spammer per day"
+        1.17, unit="1/day", source="004", lo=0.0, hi=1000.0, doc="ads per spammer per day"
     )
     stay_days: float = param(
         30.0,
@@ -848,7 +848,7 @@ class LifecycleConfig:
         True, unit="bool", source="001, 003", doc="novelty wears off (False: a group has no age)"
     )
     member_half_life_days: float = param(
-        180.0,
+        611.0,
         unit="days",
         source="001 (members drift away); size: calibrated",
         lo=1.0,
@@ -856,7 +856,7 @@ class LifecycleConfig:
         doc="half-life of a member's freshness above the floor, without renewal",
     )
     group_half_life_days: float = param(
-        365.0,
+        1420.0,
         unit="days",
         source="003 (a lifecycle, like a product's); size: calibrated",
         lo=1.0,
@@ -864,7 +864,7 @@ class LifecycleConfig:
         doc="half-life of the group's novelty above the floor, without newcomers",
     )
     floor: float = param(
-        0.3,
+        0.503,
         unit="[0-1]",
         source=ASSUMPTION,
         lo=0.0,
@@ -872,7 +872,7 @@ class LifecycleConfig:
         doc="freshness and novelty never fall below this",
     )
     renew_content: float = param(
-        0.02,
+        0.0324,
         unit="1/day",
         source="003 (content is the core); size: calibrated",
         lo=0.0,
@@ -880,7 +880,7 @@ class LifecycleConfig:
         doc="share of a member's lost freshness restored per day of full content value read",
     )
     renew_social: float = param(
-        0.01,
+        0.00641,
         unit="1/day",
         source="003 (debates); size: calibrated",
         lo=0.0,
@@ -896,7 +896,7 @@ class LifecycleConfig:
         doc="share of the group's lost novelty restored per day, x newcomers / members",
     )
     bored_mute_rate: float = param(
-        0.01,
+        0.0446,
         unit="1/day",
         source="001 (混群: members drift into lurking); size: calibrated",
         lo=0.0,
@@ -904,7 +904,7 @@ class LifecycleConfig:
         doc="mute hazard per follower and day, x how far the group has faded for them",
     )
     drift_rate: float = param(
-        0.0008,
+        0.00248,
         unit="1/day",
         source="assumption (a new job, a move, a new circle); size: calibrated",
         lo=0.0,
@@ -940,7 +940,7 @@ class OperatorConfig:
         True, unit="bool", source="003", doc="effort wanes (False: the operator never tires)"
     )
     half_life_days: float = param(
-        240.0,
+        460.0,
         unit="days",
         source="003 (one owner alone is not enough); size: calibrated",
         lo=1.0,
@@ -987,7 +987,7 @@ class TraitsConfig:
         doc="spread of the founder's energy (x the operator's effort half-life)",
     )
     appeal_sigma: float = param(
-        0.5,
+        0.125,
         unit="–",
         source="003 (topics differ); size: calibrated",
         lo=0.0,
@@ -1011,7 +1011,7 @@ class TraitsConfig:
         doc="spread of the members' mean interest around group.interest_mean",
     )
     tolerance_sigma: float = param(
-        0.5,
+        0.713,
         unit="–",
         source="003 (some groups die in days, some last months); size: calibrated",
         lo=0.0,
