@@ -22,9 +22,9 @@ inside the bound and a tolerance that reaches it.
 
 **Accepted sets.** A trial is accepted when every target is within ``ACCEPT`` tolerances
 (``|error| <= 2``; E5's day-90 figure within 2.5, ``ACCEPT_WIDER``), the rejection rule
-of approximate Bayesian computation applied to the search's trials. ``trials.parquet`` holds every finished trial (parameters, measured
-values, errors, loss, ``accepted``): the sensitivity analysis uses the accepted ones as
-the set of plausible worlds.
+of approximate Bayesian computation applied to the search's trials. ``trials.parquet``
+holds every finished trial (parameters, measured values, errors, loss, ``accepted``):
+the sensitivity analysis uses the accepted ones as the set of plausible worlds.
 
 **Held back for checking** (``python -m sim validate``): thinkers per group, the top five
 members' share, lifespans of every other group type and policy, the lifespan-spread
