@@ -117,7 +117,7 @@ class DeathConfig:
     min_member_messages: int = param(
         1,
         unit="msg/day",
-        source=ASSUMPTION,
+        source="calibrated (E1: a silent group)",
         lo=1,
         hi=10_000,
         doc="a day with fewer member messages than this is quiet",
@@ -530,7 +530,7 @@ class PressureConfig:
         factory=lambda: PerRole(0.3, 0.6, 1.0, 2.18),
         unit="x",
         hi=10.0,
-        source="003 (the silent are the most likely to leave)",
+        source="003 (the silent are the most likely to leave); silent: calibrated",
         doc="exit-hazard multiplier by role",
     )
     noise_tolerance: float = param(
@@ -818,7 +818,12 @@ class SpamConfig:
     """Outside spammers who join by QR code when the group is left open (004)."""
 
     posts_per_day: float = param(
-        1.17, unit="1/day", source="004", lo=0.0, hi=1000.0, doc="ads per spammer per day"
+        1.17,
+        unit="1/day",
+        source="004; calibrated",
+        lo=0.0,
+        hi=1000.0,
+        doc="ads per spammer per day",
     )
     stay_days: float = param(
         30.0,
@@ -866,7 +871,7 @@ class LifecycleConfig:
     floor: float = param(
         0.503,
         unit="[0-1]",
-        source=ASSUMPTION,
+        source="calibrated",
         lo=0.0,
         hi=1.0,
         doc="freshness and novelty never fall below this",
