@@ -419,7 +419,7 @@ def test_dashboard_in_chromium(chromium_path, server, tmp_path):
             page.set_default_timeout(30_000)
             page.goto(server)
             day = page.locator(".gs-day")
-            expect(day).to_have_text("Day 0 of 365 · 00:00", timeout=60_000)
+            expect(day).to_have_text("Day 0 of 730 · 00:00", timeout=60_000)
             expect(page.locator(".gs-policy")).to_contain_text("feelings")
 
             # pick the money preset, then Reset applies it
@@ -431,9 +431,9 @@ def test_dashboard_in_chromium(chromium_path, server, tmp_path):
 
             step = page.get_by_role("button", name="Step", exact=True)
             step.click()
-            expect(day).to_have_text("Day 1 of 365 · 00:00")
+            expect(day).to_have_text("Day 1 of 730 · 00:00")
             step.click()
-            expect(day).to_have_text("Day 2 of 365 · 00:00")
+            expect(day).to_have_text("Day 2 of 730 · 00:00")
             expect(page.locator(".gs-status")).to_have_text("ALIVE")
 
             # play runs on (a day per step) until paused
@@ -445,7 +445,7 @@ def test_dashboard_in_chromium(chromium_path, server, tmp_path):
             expect(step).to_be_enabled()
             text = settled(page, day)  # a step under way when paused still lands
             days = int(text.split()[1])
-            assert days >= 4 and text == f"Day {days} of 365 · 00:00"
+            assert days >= 4 and text == f"Day {days} of 730 · 00:00"
 
             # the charts show the days run: the captions state what the figures draw
             messages = page.locator(".gs-caption-messages")

@@ -76,10 +76,11 @@ def test_age_group_fades_towards_the_floor_and_newcomers_renew_it():
 
 def test_freshen_content_renews_and_nothing_read_fades():
     p = make_params(compose([]))
-    fresh = np.array([0.5, 0.5])
+    start = (p.floor + 1.0) / 2  # halfway between the floor and full freshness
+    fresh = np.array([start, start])
     freshen(p, fresh, 0, 0.0, 0.0)
     freshen(p, fresh, 1, 1.0, 1.0)
-    assert fresh[0] < 0.5 < fresh[1]
+    assert p.floor < fresh[0] < start < fresh[1]
     off = make_params(compose(["behaviour.lifecycle.novelty=false"]))
     assert freshen(off, np.array([0.5]), 0, 0.0, 0.0) == 1.0
 

@@ -259,10 +259,10 @@ def test_start_day_of_year_moves_the_holidays():
 def test_a_packet_follows_every_quiet_day_and_only_those():
     m = model(
         HANDS_OFF, *SMALL, "run.days=60", "behaviour.packets.reciprocity=0",
-        "+policy.tactics.red_packets={every_days: 0, when_quiet_below: 25}", seed=4,
+        "+policy.tactics.red_packets={every_days: 0, when_quiet_below: 12}", seed=4,
     ).run()  # fmt: skip
     d = day_frame(m)
-    quiet = d["msgs_members"].to_numpy() < 25
+    quiet = d["msgs_members"].to_numpy() < 12
     sent = d["packets_operator"].to_numpy() > 0
     assert not sent[0]  # no yesterday on day 0
     np.testing.assert_array_equal(sent[1:], quiet[:-1])
