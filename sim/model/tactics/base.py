@@ -146,7 +146,7 @@ class Calendar:
         self.hours = np.array(hours)[:, None]
         self.kinds = np.array([KIND[k] for k in kinds])[None, :]
         self.rates = np.asarray(rates, dtype=float)
-        self._days = np.zeros((0, HOURS_PER_DAY, len(KIND)))
+        self._days = np.zeros((0, HOURS_PER_DAY, len(KIND)), np.int64)
         self._next = 0
 
     def next_day(self, rng: np.random.Generator, effort: float = 1.0) -> np.ndarray:
@@ -157,9 +157,10 @@ class Calendar:
         """
         if self._next == len(self._days):
             counts = rng.poisson(self.rates, (self.BLOCK, self.hours.shape[0], self.rates.size))
-            self._days = np.zeros((self.BLOCK, HOURS_PER_DAY, len(KIND)))
+            self._days = np.zeros((self.BLOCK, HOURS_PER_DAY, len(KIND)), np.int64)
             self._days[:, self.hours, self.kinds] = counts
             self._next = 0
         self._next += 1
         day = self._days[self._next - 1]
-        return day if effort >= 1.0 else rng.binomial(day.astype(np.int64), effort)
+        # counts are kept as integers so that thinning is one call (no conversion)
+        return day if effort >= 1.0 else rng.binomial(day, effort)
