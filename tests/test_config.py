@@ -92,14 +92,23 @@ BAD_OVERRIDES = {
         "nope",
         ("unknown setting", "days", "replicates"),
     ),
-    "wrong type int": (["run.days=abc"], "run.days", "abc", ("must be of type int",)),
+    "wrong type int": (["run.days=abc"], "run.days", "abc", ("must be a whole number",)),
     "wrong type float": (
         ["group.silent_share=abc"],
         "group.silent_share",
         "abc",
-        ("must be of type float",),
+        ("must be a number",),
     ),
-    "float for int": (["run.days=1.5"], "run.days", "1.5", ("must be of type int",)),
+    "float for int": (["run.days=1.5"], "run.days", "1.5", ("must be a whole number",)),
+    "string for a bool": (
+        ["behaviour.lifecycle.novelty=no"],
+        "behaviour.lifecycle.novelty",
+        "no",
+        ("must be true or false",),
+    ),
+    "quoted number": (["run.days='7'"], "run.days", "7", ("must be a whole number",)),
+    "key added twice with +": (["+seed=3"], "seed", "+seed", ("drop the +", "++seed")),
+    "sweep outside a sweep": (["run.days=1,2"], "run.days", "1,2", ("Ambiguous value",)),
     "tactic setting wrong type": (
         ["policy=money", "policy.tactics.red_packets.amount=lots"],
         "policy.tactics.red_packets.amount",
@@ -107,7 +116,151 @@ BAD_OVERRIDES = {
         ("must be a number",),
     ),
     "malformed override": (["run.days=[1,2"], "run.days", "[1,2", ("malformed override",)),
+    # issue 13, class 1: nothing silent. A typo added with + used to be dropped ...
+    "typo added with +": (
+        ["+group.initial_member=120"],
+        "group.initial_member",
+        "120",
+        ("unknown setting", "did you mean initial_members"),
+    ),
+    "nested typo added with +": (
+        ["+behaviour.pressures.noise_tolerence=60"],
+        "behaviour.pressures.noise_tolerence",
+        "60",
+        ("unknown setting", "did you mean noise_tolerance"),
+    ),
+    "new key added with +": (["+run.nosuch=1"], "run.nosuch", "1", ("unknown setting", "days")),
+    "top-level key added with +": (["+sed=3"], "sed", "3", ("did you mean seed",)),
+    "tactic setting typo": (
+        ["policy.tactics.red_packets.every_dais=3"],
+        "policy.tactics.red_packets",
+        "every_dais",
+        ("unknown key",),
+    ),
+    "tactic setting typo added with +": (
+        ["+policy.tactics.red_packets.every_dais=3"],
+        "policy.tactics.red_packets.every_dais",
+        "3",
+        ("did you mean every_days",),
+    ),
+    # ... tactic settings were not type-checked: "no" was taken as true ...
+    "string for a tactic bool": (
+        ["+policy.tactics.red_packets={every_days: 0, on_holidays: no}"],
+        "policy.tactics.red_packets.on_holidays",
+        "no",
+        ("must be true or false",),
+    ),
+    "number for a tactic bool": (
+        ["policy.tactics.content.holiday_greetings=1"],
+        "policy.tactics.content.holiday_greetings",
+        "1",
+        ("must be true or false",),
+    ),
+    "int for a tactic list": (
+        ["policy.tactics.content.hours=7"],
+        "policy.tactics.content.hours",
+        "7",
+        ("must be a list of whole numbers",),
+    ),
+    "fraction for a tactic int": (
+        ["policy.tactics.moderation.team_size=1.5"],
+        "policy.tactics.moderation.team_size",
+        "1.5",
+        ("must be a whole number",),
+    ),
+    "bool for a tactic float": (
+        ["policy.tactics.rules.strictness=true"],
+        "policy.tactics.rules.strictness",
+        "True",
+        ("must be a number",),
+    ),
+    "text in a tactic mapping": (
+        ["policy.tactics.content.per_day.useful=lots"],
+        "policy.tactics.content.per_day",
+        "lots",
+        ("every value must be a number",),
+    ),
+    "number for a tactic enum": (
+        ["policy.tactics.rules.mode=1"],
+        "policy.tactics.rules.mode",
+        "1",
+        ("must be text",),
+    ),
+    # ... null and an empty mapping silently meant "the defaults" or "no change" ...
+    "null tactic": (
+        ["policy.tactics={red_packets: null}"],
+        "policy.tactics.red_packets",
+        "None",
+        ("{} for its defaults", "~policy.tactics.red_packets"),
+    ),
+    "empty tactics mapping": (
+        ["policy.tactics={}"],
+        "policy.tactics",
+        "{}",
+        ("changes nothing", "policy=hands_off"),
+    ),
+    "null tactics": (["policy.tactics=null"], "policy.tactics", "null", ("changes nothing",)),
+    # ... non-finite and absurd values had no range ...
+    "infinite fee": (["group.entry_fee=inf"], "group.entry_fee", "inf", ("between 0.0 and",)),
+    "absurd price": (["group.price=1e308"], "group.price", "1e+308", ("between 0.0 and",)),
+    "nan share": (["group.silent_share=nan"], "group.silent_share", "nan", ("between",)),
+    "infinite sales weight": (
+        ["policy=money", "policy.tactics.sales.mix.product_copy=inf"],
+        "policy.tactics.sales.mix.product_copy",
+        "inf",
+        ("between 0.0 and 1000.0",),
+    ),
+    "infinite tactic rate": (
+        ["policy.tactics.content.per_day.useful=inf"],
+        "policy.tactics.content.per_day.useful",
+        "inf",
+        ("between 0.0 and 100.0",),
+    ),
+    "far start day": (
+        ["policy.tactics.sales.start_day=99999"],
+        "policy.tactics.sales.start_day",
+        "99999",
+        ("between 0 and 3650",),
+    ),
+    # ... and a group that cannot live ran and reported lifespan 0
+    "group dead on day 0": (
+        [
+            "group.initial_members=5",
+            "group.founders=2",
+            "group.thinkers=0",
+            "group.critics=0",
+            "death.min_members=6",
+        ],
+        "group.initial_members",
+        "5",
+        ("death.min_members=6", "dead on day 0"),
+    ),  # fmt: skip
 }
+
+
+def test_every_numeric_setting_has_a_finite_range():
+    """Issue 13: no number is unbounded (tables of per-role values check their own)."""
+    import dataclasses
+    import typing
+
+    from sim.config import schema
+    from sim.model.tactics import REGISTRY
+
+    classes = [
+        c for c in vars(schema).values()
+        if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == schema.__name__
+    ]  # fmt: skip
+    classes += [t.Config for t in REGISTRY.values()]
+    open_ended = []
+    for cls in classes:
+        hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            if cls.__name__ == "PerRole":  # validated against its owner's bound
+                continue
+            numeric = hints[f.name] in (int, float) or str(hints[f.name]) == "int | None"
+            if numeric and (f.metadata.get("lo") is None or f.metadata.get("hi") is None):
+                open_ended.append(f"{cls.__name__}.{f.name}")
+    assert not open_ended, open_ended
 
 
 @pytest.mark.parametrize("case", list(BAD_OVERRIDES))
@@ -207,6 +360,23 @@ CLI_CASES = {
         ("group.initial_members=501", "between 2 and 500"),
     ),
     "wrong type": (["run.days=abc"], ("run.days='abc'", "must be of type int")),
+    "string for a bool": (
+        ["behaviour.lifecycle.novelty=no", "run.days=1"],
+        ("behaviour.lifecycle.novelty='no'", "true or false"),
+    ),
+    "typo added with +": (
+        ["+group.initial_member=120", "run.days=1"],
+        ("group.initial_member=120", "did you mean initial_members"),
+    ),
+    "typo in a sweep": (
+        [
+            "-m",
+            "run.days=1,2",
+            "hydra.sweep.dir={extra}/sweep",
+            "+policy.tactics.red_packets={{every_days: 0, on_holidays: no}}",
+        ],  # fmt: skip
+        ("policy.tactics.red_packets.on_holidays='no'", "true or false", "sweep point"),
+    ),
     "malformed yaml": (
         ["-cd", "{extra}", "group=broken"],
         ("broken.yaml", "line", "must be valid YAML"),

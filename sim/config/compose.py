@@ -15,16 +15,26 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import difflib
 import functools
+import re
+import typing
 from importlib.resources import files
 
 import yaml
 from hydra.core.config_store import ConfigStore
-from hydra.errors import HydraException, MissingConfigException, OverrideParseException
+from hydra.core.hydra_config import HydraConfig
+from hydra.errors import (
+    ConfigCompositionException,
+    HydraException,
+    MissingConfigException,
+    OverrideParseException,
+)
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 from omegaconf.errors import ValidationError as OmegaValidationError
 
+from sim.config.fields import type_error
 from sim.config.schema import GroupConfig, PolicyConfig, SimConfig
 from sim.core.errors import ConfigError
 
@@ -77,6 +87,16 @@ def as_config_error(err: BaseException) -> ConfigError | None:
         what = ": ".join(x for x in (err.context, err.problem) if x)
         where = f"line {mark.line + 1}, column {mark.column + 1}"
         return ConfigError(mark.name, where, f"must be valid YAML ({what})")
+    if isinstance(err, ConfigCompositionException):
+        already = re.search(r"An item is already at '([^']+)'", str(err))
+        if already:  # +key=value for a key the config has
+            key = already.group(1)
+            return ConfigError(
+                key, f"+{key}", f"already set: drop the + ({key}=...), or write ++{key}=..."
+            )
+        argument = re.search(r"'([\w.]+)=([^']*)'", str(err))
+        if argument:  # e.g. a sweep's a,b outside a sweep
+            return ConfigError(argument.group(1), argument.group(2), _first_line(str(err)))
     # Hydra wraps OmegaConf's errors (cause for overrides, context for YAML files)
     oc = err
     while oc is not None and not isinstance(oc, OmegaConfBaseException):
@@ -106,16 +126,113 @@ def one_line(err: BaseException) -> str:
     return " ".join(line.strip() for line in str(err).splitlines() if line.strip())
 
 
+def check_overrides(overrides: list[str] | tuple[str, ...]) -> None:
+    """Reject overrides that would silently change nothing.
+
+    ``policy.tactics={}`` or ``=null`` merges into the preset's tactics and leaves them
+    as they are; say what is meant instead (a tactic given as null is rejected by
+    ``sim.model.tactics.parse_tactics``).
+
+    Raises:
+        ConfigError: such an override.
+    """
+    for override in overrides:
+        key, _, value = override.partition("=")
+        if key.lstrip("+") == "policy.tactics" and value.strip() in ("{}", "null", ""):
+            raise ConfigError(
+                "policy.tactics",
+                value,
+                "an empty or null mapping merges into the preset and changes nothing; "
+                "for no tactics use policy=hands_off, to drop one ~policy.tactics.NAME",
+            )
+    _check_override_types(overrides)
+
+
+@functools.cache
+def declared_types(cls: type = SimConfig, prefix: str = "") -> dict[str, object]:
+    """Dotted setting name -> declared type, for every leaf of the schema."""
+    out: dict[str, object] = {}
+    for name, tp in typing.get_type_hints(cls).items():
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            out.update(declared_types(tp, f"{prefix}{name}."))
+        else:
+            out[f"{prefix}{name}"] = tp
+    return out
+
+
+def _check_override_types(overrides: list[str] | tuple[str, ...]) -> None:
+    """Check each single-valued override of a schema setting against its declared type.
+
+    OmegaConf would coerce ``behaviour.lifecycle.novelty=no`` to false and ``run.days='7'``
+    to 7; a string is never read as a boolean or a number here (as for tactic settings,
+    ``sim.config.fields.check_settings``). Sweeps are checked job by job, with one value
+    each.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        parsed = OverridesParser.create().parse_overrides(list(overrides))
+    except OverrideParseException:
+        return  # reported, with its field, by the composition that follows
+    types_ = declared_types()
+    for ov in parsed:
+        tp = types_.get(ov.key_or_group)
+        if tp is None or ov.is_delete() or ov.is_sweep_override():
+            continue
+        value = ov.value()
+        problem = type_error(tp, value)
+        if problem:
+            raise ConfigError(ov.key_or_group, value, problem)
+
+
+def _task_overrides(cfg: DictConfig) -> list[str]:
+    """The command line's overrides of the job ``cfg`` belongs to ([] outside Hydra)."""
+    if "hydra" in cfg:
+        return list(cfg.hydra.overrides.task)
+    if HydraConfig.initialized():
+        return list(HydraConfig.get().overrides.task)
+    return []
+
+
+def check_known_keys(node: DictConfig, cls: type = SimConfig, path: str = "") -> None:
+    """Reject a key the schema does not declare, e.g. a typo added with ``+``.
+
+    Hydra's ``+key=value`` adds a key even to a typed config, and converting it to the
+    dataclass would drop it without a word: the run would go on with the default.
+
+    Raises:
+        ConfigError: the first unknown key, with the nearest valid names.
+    """
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key in node.keys():
+        name = f"{path}.{key}" if path else str(key)
+        if key not in fields:
+            near = difflib.get_close_matches(str(key), fields, n=3, cutoff=0.6)
+            hint = f"did you mean {' or '.join(near)}? " if near else ""
+            value = node._get_node(key)._value()  # as written, without interpolating
+            raise ConfigError(name, value, f"unknown setting; {hint}one of {', '.join(fields)}")
+        sub = typing.get_type_hints(cls).get(key)  # the schema's annotations are strings
+        child = node._get_node(key)
+        if (
+            isinstance(sub, type)
+            and dataclasses.is_dataclass(sub)
+            and isinstance(child, DictConfig)
+        ):
+            check_known_keys(child, sub, name)
+
+
 def to_sim_config(cfg: DictConfig) -> SimConfig:
     """Turn a composed Hydra config into a validated ``SimConfig``.
 
     Raises:
         ConfigError: an impossible value (named field, value and what is allowed).
     """
+    check_overrides(_task_overrides(cfg))
     if "hydra" in cfg:  # a job's full config (as Hydra's run_job strips it; keeps the type)
         cfg = copy.deepcopy(cfg)
         with read_write(cfg), open_dict(cfg):
             del cfg["hydra"]
+    check_known_keys(cfg)
     try:
         return OmegaConf.to_object(cfg)
     except OmegaConfBaseException as err:  # e.g. a ConfigError wrapped by OmegaConf
@@ -145,6 +262,7 @@ def _compose(config_dir: str, overrides: tuple[str, ...]) -> SimConfig:
     from hydra import initialize_config_dir
 
     try:
+        check_overrides(overrides)
         with initialize_config_dir(config_dir=config_dir, version_base="1.3"):
             return to_sim_config(hydra_compose("config", overrides=list(overrides)))
     except COMPOSE_ERRORS as err:

@@ -16,9 +16,13 @@ form chosen for the model with no source: the knobs a sensitivity study should v
 from __future__ import annotations
 
 import dataclasses
+import functools
+import numbers
+import types
+import typing
 from typing import Any
 
-from sim.core.errors import check_range
+from sim.core.errors import ConfigError, check_range
 
 ASSUMPTION = "assumption"
 SETTING = "setting"
@@ -60,14 +64,89 @@ def param(
     return dataclasses.field(default=default, metadata=meta)
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)  # annotations are strings (from __future__)
+
+
+_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+_PLURAL = {bool: "true or false", int: "whole numbers", float: "numbers", str: "texts"}
+
+
+def type_error(tp: Any, value: Any) -> str | None:
+    """What is wrong with ``value`` as a ``tp``, or None if it is one (no coercion)."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return type_error(inner[0], value) if len(inner) == 1 else None
+    if tp is bool:
+        return None if isinstance(value, bool) else "must be true or false"
+    if tp is int:
+        ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+        return None if ok else "must be a whole number"
+    if tp is float:
+        ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        return None if ok else "must be a number"
+    if tp is str:
+        return None if isinstance(value, str) else "must be text"
+    if origin is list and args:
+        if not isinstance(value, list | tuple):
+            return f"must be a list of {_PLURAL.get(args[0], args[0])}"
+        bad = next((v for v in value if type_error(args[0], v)), None)
+        return None if bad is None else f"every entry must be {_NAMES.get(args[0], args[0])}"
+    if origin is dict and len(args) == 2:
+        if not isinstance(value, dict):
+            return "must be a mapping {name: value}"
+        bad = next((v for v in value.values() if type_error(args[1], v)), None)
+        return None if bad is None else f"every value must be {_NAMES.get(args[1], args[1])}"
+    return None  # tables and other types check themselves
+
+
+def check_types(obj: Any, prefix: str) -> None:
+    """Check every setting of ``obj`` against its declared type, coercing nothing.
+
+    A string is never read as a number or a boolean (``on_holidays: no`` is an error,
+    not "true"); ``int`` fields take whole numbers only, ``float`` fields any number.
+
+    Raises:
+        ConfigError: the first setting whose value is not of its type.
+    """
+    hints = _hints(type(obj))
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        problem = type_error(hints.get(f.name), value)
+        if problem:
+            raise ConfigError(f"{prefix}.{f.name}" if prefix else f.name, value, problem)
+
+
+def check_settings(cls: type, settings: dict[str, Any], prefix: str) -> None:
+    """Check ``settings`` (name: value) against the declared types of dataclass ``cls``.
+
+    For settings given as a mapping (a tactic's), checked before ``cls`` is built, so
+    that a wrong type is reported as such and not as whatever it breaks first.
+
+    Raises:
+        ConfigError: the first setting whose value is not of its type.
+    """
+    hints = _hints(cls)
+    for key, value in settings.items():
+        problem = type_error(hints.get(key), value)
+        if problem:
+            raise ConfigError(f"{prefix}.{key}", value, problem)
+
+
 def check_fields(obj: Any, prefix: str) -> None:
-    """Check every numeric setting of ``obj`` against the range in its metadata.
+    """Check every setting of ``obj``: its type, then its range from the metadata.
 
     Fields are checked in declaration order, so the first bad one is reported.
 
     Raises:
-        ConfigError: a value outside its range, or not a number where one is needed.
+        ConfigError: a value of the wrong type, outside its range, or not a number where
+            one is needed.
     """
+    check_types(obj, prefix)
     for f in dataclasses.fields(obj):
         lo, hi = f.metadata.get("lo"), f.metadata.get("hi")
         if lo is None and hi is None:

@@ -156,6 +156,7 @@ class GroupConfig:
         unit="persons",
         source="000, E4",
         lo=1,
+        hi=MAX_GROUP_SIZE,
         doc="of those, invited by the owner directly; each of the rest by a founder",
     )
     thinkers: int = param(
@@ -163,6 +164,7 @@ class GroupConfig:
         unit="persons",
         source="003 (1-2 per group)",
         lo=0,
+        hi=MAX_GROUP_SIZE,
         doc="initial thinkers, drawn among the founders",
     )
     critics: int = param(
@@ -170,6 +172,7 @@ class GroupConfig:
         unit="persons",
         source='003 ("a few")',
         lo=0,
+        hi=MAX_GROUP_SIZE,
         bounds="0 to initial_members - thinkers",
         doc="initial critics",
     )
@@ -257,7 +260,12 @@ class GroupConfig:
         doc="spammer join attempts per day while QR joining is open (< 100)",
     )
     entry_fee: float = param(
-        0.0, unit="yuan", source="004 (paid groups, sunk cost)", lo=0.0, doc="paid to join"
+        0.0,
+        unit="yuan",
+        source="004 (paid groups, sunk cost)",
+        lo=0.0,
+        hi=10_000.0,
+        doc="paid to join",
     )
     purpose_days: int = param(
         0,
@@ -267,7 +275,9 @@ class GroupConfig:
         source="004; temporary groups: calibrated (E1)",
         doc="event groups: days until the event is over; 0 = a lasting group",
     )
-    price: float = param(50.0, unit="yuan", source=ASSUMPTION, lo=0.0, doc="revenue per purchase")
+    price: float = param(
+        50.0, unit="yuan", source=ASSUMPTION, lo=0.0, hi=100_000.0, doc="revenue per purchase"
+    )
     invite_rate: float = param(
         0.6,
         unit="persons",
@@ -317,7 +327,12 @@ class AttentionConfig:
         doc="lognormal spread of members' posting activity",
     )
     interest_recovery_days: float = param(
-        60.0, unit="days", source=ASSUMPTION, lo=1.0, doc="interest drifts back to its baseline"
+        60.0,
+        unit="days",
+        source=ASSUMPTION,
+        lo=1.0,
+        hi=3650.0,
+        doc="interest drifts back to its baseline",
     )
 
     def __post_init__(self):
@@ -1095,3 +1110,10 @@ class SimConfig:
 
     def __post_init__(self):
         check_fields(self, "")
+        if self.group.initial_members < self.death.min_members:  # dead before it starts
+            raise ConfigError(
+                "group.initial_members",
+                self.group.initial_members,
+                f"fewer than death.min_members={self.death.min_members}: the group would be "
+                "dead on day 0; raise it or lower death.min_members",
+            )

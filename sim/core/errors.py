@@ -18,16 +18,21 @@ class ConfigError(ValueError):
 
 
 def check_range(field: str, value: float, lo: float | None = None, hi: float | None = None) -> None:
-    """Raise ConfigError unless ``lo <= value <= hi`` (either bound may be open)."""
-    bad = not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value)
+    """Raise ConfigError unless ``value`` is a finite number, ``lo <= value <= hi``.
+
+    Either bound may be open; infinity and NaN are never allowed.
+    """
+    bad = not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value)
     bad = bad or (lo is not None and value < lo) or (hi is not None and value > hi)
     if bad:
         if lo is not None and hi is not None:
             allowed = f"must be a number between {lo} and {hi}"
         elif lo is not None:
-            allowed = f"must be a number >= {lo}"
+            allowed = f"must be a finite number >= {lo}"
+        elif hi is not None:
+            allowed = f"must be a finite number <= {hi}"
         else:
-            allowed = f"must be a number <= {hi}"
+            allowed = "must be a finite number"
         raise ConfigError(field, value, allowed)
 
 

@@ -17,10 +17,13 @@ hour-of-day dispatch table is cheaper than one event object per post.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import importlib
 import pkgutil
+from collections.abc import Mapping
 from typing import Any
 
+from sim.config.fields import check_settings
 from sim.config.schema import SimConfig
 from sim.core.columns import ENGINE_COLUMNS, FLOAT_COLUMNS
 from sim.core.errors import ConfigError
@@ -48,13 +51,25 @@ def parse_tactics(raw: dict[str, Any] | None) -> dict[str, Any]:
         if name not in REGISTRY:
             raise ConfigError("policy.tactics", name, f"unknown tactic; one of {sorted(REGISTRY)}")
         cls = REGISTRY[name].Config
-        settings = dict(settings or {})
+        if not isinstance(settings, Mapping):  # null would silently mean "the defaults"
+            raise ConfigError(
+                field,
+                settings,
+                f"give the tactic's settings as a mapping ({{}} for its defaults); "
+                f"to drop it, ~{field}",
+            )
+        settings = dict(settings)
         known = {f.name for f in dataclasses.fields(cls)}
         for key in settings:
             if key not in known:
+                near = difflib.get_close_matches(str(key), known, n=2, cutoff=0.6)
+                hint = f"did you mean {' or '.join(near)}? " if near else ""
                 raise ConfigError(
-                    f"{field}.{key}", settings[key], f"unknown setting; one of {sorted(known)}"
+                    f"{field}.{key}",
+                    settings[key],
+                    f"unknown setting; {hint}one of {sorted(known)}",
                 )
+        check_settings(cls, settings, field)
         parsed[name] = cls(**settings)
     return parsed
 

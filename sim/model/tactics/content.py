@@ -47,7 +47,9 @@ class ContentConfig:
     announcements_per_week: float = param(
         0.0, unit="posts/week", source="001", lo=0.0, hi=100.0, doc="announcements"
     )
-    start_day: int = param(0, unit="day", source=SETTING, lo=0, doc="first day of the calendar")
+    start_day: int = param(
+        0, unit="day", source=SETTING, lo=0, hi=3650, doc="first day of the calendar"
+    )
 
     def __post_init__(self):
         for kind, rate in self.per_day.items():

@@ -15,7 +15,7 @@ P = "policy.tactics.invitations"
 class InvitationsConfig:
     """Settings of an invitation campaign."""
 
-    start_day: int = param(0, unit="day", source=SETTING, lo=0, doc="first campaign day")
+    start_day: int = param(0, unit="day", source=SETTING, lo=0, hi=3650, doc="first campaign day")
     days: int = param(14, unit="days", source=SETTING, lo=0, hi=3650, doc="campaign length")
     per_day: float = param(
         3.0,

@@ -21,7 +21,9 @@ class MeetupsConfig:
     every_days: int = param(
         60, unit="days", source="003 (O2O)", lo=1, hi=3650, doc="one meet-up every this many days"
     )
-    first_day: int = param(30, unit="day", source=SETTING, lo=0, doc="day of the first meet-up")
+    first_day: int = param(
+        30, unit="day", source=SETTING, lo=0, hi=3650, doc="day of the first meet-up"
+    )
     hour: int = param(19, unit="hour", source=SETTING, lo=0, hi=23, doc="hour of the meet-up")
     attend: float = param(
         0.3,

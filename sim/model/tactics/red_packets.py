@@ -51,6 +51,7 @@ class RedPacketConfig:
         unit="msg",
         source=SETTING,
         lo=0,
+        hi=100_000,
         doc="also send one when yesterday's member messages were fewer than this; 0 = off",
     )
 

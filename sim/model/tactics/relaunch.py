@@ -39,7 +39,9 @@ class RelaunchConfig:
         hi=1.0,
         doc="relaunch when that mean falls below this share of its best so far",
     )
-    min_day: int = param(60, unit="day", source=SETTING, lo=0, doc="no relaunch before this day")
+    min_day: int = param(
+        60, unit="day", source=SETTING, lo=0, hi=3650, doc="no relaunch before this day"
+    )
     cooldown_days: int = param(
         60, unit="days", source=ASSUMPTION, lo=1, hi=3650, doc="days between relaunches"
     )

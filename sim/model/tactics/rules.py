@@ -27,7 +27,12 @@ class RulesConfig:
         doc="imposed by the owner alone, or agreed with members as shared values",
     )
     announce_day: int = param(
-        0, unit="day", source=SETTING, lo=0, doc="day the rules are posted; they hold from then on"
+        0,
+        unit="day",
+        source=SETTING,
+        lo=0,
+        hi=3650,
+        doc="day the rules are posted; they hold from then on",
     )
     announcement_weight: float = param(
         5.0,

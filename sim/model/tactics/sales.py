@@ -39,7 +39,12 @@ class SalesConfig:
         doc="posting hours (the daily rate is split evenly over them)",
     )
     start_day: int = param(
-        0, unit="day", source="000 (talk feelings sells late)", lo=0, doc="first selling day"
+        0,
+        unit="day",
+        source="000 (talk feelings sells late)",
+        lo=0,
+        hi=3650,
+        doc="first selling day",
     )
     trust_gate: float = param(
         0.0,
@@ -57,7 +62,7 @@ class SalesConfig:
         for kind, w in self.mix.items():
             if kind not in SALES_KINDS:
                 raise ConfigError(f"{P}.mix", kind, f"one of {list(SALES_KINDS)}")
-            check_range(f"{P}.mix.{kind}", w, 0.0)
+            check_range(f"{P}.mix.{kind}", w, 0.0, 1000.0)  # relative weights
         check_hours(f"{P}.hours", self.hours, required=True)
 
 
