@@ -17,6 +17,7 @@ dashboard   watch a group live in the browser
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 # command -> (module, one line of help)
@@ -31,12 +32,17 @@ COMMANDS = {
 }
 
 
-def main(argv: list[str] | None = None) -> int | None:
-    """Dispatch to a command, or run Hydra with the arguments as overrides."""
-    argv = sys.argv[1:] if argv is None else list(argv)
+DEBUG_ENV = "GROUPSIM_DEBUG"  # set to 1 (or pass --debug) to see tracebacks
+HELP = ("-h", "--help")
+
+
+def _dispatch(argv: list[str]) -> int | None:
     if argv and argv[0] in COMMANDS:
         module = importlib.import_module(COMMANDS[argv[0]][0])
         sys.argv = [f"python -m sim {argv[0]}", *argv[1:]]
+        if any(a in HELP for a in argv[1:]) and not getattr(module, "PARSES_HELP", False):
+            print((module.__doc__ or "").strip())  # commands without argparse: their doc
+            return 0
         result = module.main(argv[1:])
         return result if isinstance(result, int) else 0  # commands return what they made
     if argv and argv[0] in ("help", "commands"):
@@ -46,6 +52,40 @@ def main(argv: list[str] | None = None) -> int | None:
 
     hydra_main()
     return None
+
+
+def main(argv: list[str] | None = None) -> int | None:
+    """Dispatch to a command, or run Hydra with the arguments as overrides.
+
+    No command shows a traceback for bad input, a bad file or an interrupt: each ends
+    with one line saying what is wrong (and, for an interrupt, that finished results are
+    kept and the same command resumes) and a non-zero exit code. ``--debug`` anywhere on
+    the command line, or ``GROUPSIM_DEBUG=1``, shows the traceback instead.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    argv = [a for a in argv if a != "--debug"]
+    sys.argv = [sys.argv[0], *argv]
+    if debug:
+        return _dispatch(argv)
+    from sim.config.compose import COMPOSE_ERRORS, one_line
+
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:
+        print(
+            "interrupted: every finished point (all its replicates) is kept on disk, "
+            "unfinished ones are not written; run the same command again to resume",
+            file=sys.stderr,
+        )
+        return 130
+    except COMPOSE_ERRORS as err:
+        print(f"config error: {one_line(err)}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, RuntimeError) as err:  # bad files, ports, data
+        what = " ".join(str(err).split()) or type(err).__name__
+        print(f"error: {what} (--debug shows the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -138,6 +138,8 @@ def check_overrides(overrides: list[str] | tuple[str, ...]) -> None:
     """
     for override in overrides:
         key, _, value = override.partition("=")
+        if not key.strip("+~ "):
+            raise ConfigError("override", override, "malformed override: write key=value")
         if key.lstrip("+") == "policy.tactics" and value.strip() in ("{}", "null", ""):
             raise ConfigError(
                 "policy.tactics",

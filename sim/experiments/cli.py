@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 import hydra
@@ -19,7 +20,13 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.config.compose import COMPOSE_ERRORS, CONFIG_DIR, one_line, to_sim_config
+from sim.config.compose import (
+    COMPOSE_ERRORS,
+    CONFIG_DIR,
+    check_overrides,
+    one_line,
+    to_sim_config,
+)
 from sim.experiments.runner import run_or_resume
 from sim.model import check_config
 from sim.presentation.reports import summary_text
@@ -40,6 +47,8 @@ def main(cfg: DictConfig | None = None) -> None:
     previous = os.environ.get("HYDRA_FULL_ERROR")
     os.environ["HYDRA_FULL_ERROR"] = "1"
     try:
+        # what Hydra would reject with a traceback or take silently, said in one line
+        check_overrides([a for a in sys.argv[1:] if "=" in a and not a.startswith("-")])
         _hydra_main(cfg)
     except COMPOSE_ERRORS as err:
         raise SystemExit(f"config error: {one_line(err)}") from None

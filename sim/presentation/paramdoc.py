@@ -33,6 +33,8 @@ from sim.presentation.docblocks import read_block, replace_block
 from sim.presentation.reports import md_table
 from sim.records.io import write_text
 
+PARSES_HELP = True  # argparse prints --help (sim.__main__)
+
 BLOCK = "parameters"
 DOC = Path("docs") / "model.md"
 HEADER = ["name", "default", "unit", "range", "meaning", "source"]

@@ -31,6 +31,8 @@ from sim.presentation.figures import (
 )
 from sim.presentation.style import value_label
 
+PARSES_HELP = True  # argparse prints --help (sim.__main__)
+
 RUNS_REQUIRED = ("run_id", "policy", "lifespan_days", "censored", "revenue", "msgs_per_day")
 DAILY_REQUIRED = ("run_id", "day", "msgs_members", "active_members", "members")
 
@@ -148,7 +150,8 @@ def load(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read ``path/runs.parquet`` and ``path/daily.parquet``, checking their columns.
 
     Raises:
-        SystemExit: a missing folder, file or column, as one line.
+        SystemExit: a missing folder, file or column, an unreadable or empty table, as
+            one line.
     """
     path = Path(path)
     if not path.is_dir():
@@ -161,7 +164,18 @@ def load(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             )
     tables = []
     for name, required in files.items():
-        table = pd.read_parquet(path / name)
+        try:
+            table = pd.read_parquet(path / name)
+        except (OSError, ValueError) as err:  # truncated, random bytes, not parquet
+            reason = " ".join(str(err).split())
+            raise SystemExit(
+                f"plots error: {path / name} is not allowed: not a readable parquet table "
+                f"({reason}); rebuild it with python -m sim report {path}"
+            ) from None
+        if table.empty:
+            raise SystemExit(
+                f"plots error: {path / name} is not allowed: it has no rows (nothing finished?)"
+            )
         missing = [c for c in required if c not in table]
         if missing:
             raise SystemExit(

@@ -57,6 +57,8 @@ from sim.validation.patterns import PATTERN_BY_ID, PATTERNS, Pattern
 from sim.validation.probes import PROBES
 from sim.validation.scenarios import MIX_OFFSET, SCENARIO_BY_NAME, Scenario, mixture_draws
 
+PARSES_HELP = True  # argparse prints --help (sim.__main__)
+
 DEFAULT_OUT = Path("results") / "validation"
 TABLE_COLUMNS = [
     "id", "pattern", "source", "scenario", "runs", "measured", "target", "passed",

@@ -63,6 +63,8 @@ from sim.validation.measures import (
 )
 from sim.validation.scenarios import MIX_GROUPS, mixture_draws
 
+PARSES_HELP = True  # argparse prints --help (sim.__main__)
+
 CALIBRATION_SEED = 1  # base seed of the calibration's groups (validation uses 0)
 WINDOW = (30, 60)  # participation: the second month
 LATE_WINDOWS = LIFE_WINDOWS[1:]  # roles later in life (003)
