@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from sim.config.compose import (
     COMPOSE_ERRORS,
@@ -32,6 +33,19 @@ from sim.model import check_config
 from sim.presentation.reports import summary_text
 
 log = logging.getLogger(__name__)
+
+
+def process_id() -> str:
+    """``<host>-<pid>``: no two live processes share it, on one machine or several.
+
+    A single run's folder is ``results/runs/<group>-<policy>/<time>-<process_id>``
+    (``configs/config.yaml``): two runs started in the same second get their own
+    folders, so a folder's tables and its ``.hydra/config.yaml`` come from one run.
+    """
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+OmegaConf.register_new_resolver("process_id", process_id, replace=True)
 
 
 def main(cfg: DictConfig | None = None) -> None:

@@ -58,6 +58,23 @@ def parse_args(argv: list[str]) -> tuple[list[str], list[str]]:
     return policies, overrides
 
 
+def claim_folder(parent: Path, stem: str) -> Path:
+    """Create and return ``parent/stem``, or ``stem-2``, ``stem-3``, ... if it exists.
+
+    ``mkdir`` either creates a folder or fails, atomically: two comparisons started in
+    the same second never share a folder.
+    """
+    parent.mkdir(parents=True, exist_ok=True)
+    for k in range(1, 1000):
+        out = parent / (stem if k == 1 else f"{stem}-{k}")
+        try:
+            out.mkdir()
+            return out
+        except FileExistsError:
+            continue
+    raise OSError(f"{parent / stem}: 999 folders of that name exist; clean {parent}")
+
+
 def main(argv: list[str] | None = None, out_root: Path = Path("results/compare")) -> Path:
     """Run the comparison, write its report, tables and figures; return the folder."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -67,7 +84,7 @@ def main(argv: list[str] | None = None, out_root: Path = Path("results/compare")
     except ConfigError as err:
         raise SystemExit(f"config error: {err}") from None
     first = configs[0]
-    out = Path(out_root) / f"{first.group.name}_{datetime.now():%Y-%m-%d_%H-%M-%S}"
+    out = claim_folder(Path(out_root), f"{first.group.name}_{datetime.now():%Y-%m-%d_%H-%M-%S}")
     dailies, summaries = [], []
     for cfg in configs:
         print(
