@@ -359,7 +359,7 @@ CLI_CASES = {
         ["group.initial_members=501", "run.days=1"],
         ("group.initial_members=501", "between 2 and 500"),
     ),
-    "wrong type": (["run.days=abc"], ("run.days='abc'", "must be of type int")),
+    "wrong type": (["run.days=abc"], ("run.days='abc'", "must be a whole number")),
     "string for a bool": (
         ["behaviour.lifecycle.novelty=no", "run.days=1"],
         ("behaviour.lifecycle.novelty='no'", "true or false"),
