@@ -26,20 +26,7 @@ from sim.core.errors import ConfigError
 from sim.model import check_config
 from sim.model.tactics import REGISTRY
 
-
-def _leaves(cls: type, prefix: str) -> list[str]:
-    out = []
-    hints = typing.get_type_hints(cls)
-    for f in dataclasses.fields(cls):
-        tp = hints[f.name]
-        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-            out += _leaves(tp, f"{prefix}{f.name}.")
-        else:
-            out.append(f"{prefix}{f.name}")
-    return out
-
-
-REAL_KEYS = [k for k in _leaves(SimConfig, "") if k != "policy.tactics"]
+REAL_KEYS = [k for k in declared_types() if k != "policy.tactics"]
 TACTIC_KEYS = [
     f"policy.tactics.{name}.{f.name}"
     for name, tactic in REGISTRY.items()
