@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import difflib
 import functools
 import re
-import typing
 from importlib.resources import files
 
 import yaml
@@ -34,7 +32,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 from omegaconf.errors import ValidationError as OmegaValidationError
 
-from sim.config.fields import type_error
+from sim.config.fields import field_types, type_error, unknown_name
 from sim.config.schema import GroupConfig, PolicyConfig, SimConfig
 from sim.core.errors import ConfigError
 
@@ -107,8 +105,7 @@ def as_config_error(err: BaseException) -> ConfigError | None:
         parent, _, key = oc.full_key.rpartition(".")
         cls = oc.object_type
         if isinstance(cls, type) and dataclasses.is_dataclass(cls):
-            known = ", ".join(f.name for f in dataclasses.fields(cls))
-            return ConfigError(parent or "config", key, f"unknown setting; one of {known}")
+            return unknown_name(parent or "config", key, field_types(cls), key)
         return ConfigError(
             parent or "config", key, f"unknown key; add a new one with +{oc.full_key}=..."
         )
@@ -154,7 +151,7 @@ def check_overrides(overrides: list[str] | tuple[str, ...]) -> None:
 def declared_types(cls: type = SimConfig, prefix: str = "") -> dict[str, object]:
     """Dotted setting name -> declared type, for every leaf of the schema."""
     out: dict[str, object] = {}
-    for name, tp in typing.get_type_hints(cls).items():
+    for name, tp in field_types(cls).items():
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             out.update(declared_types(tp, f"{prefix}{name}."))
         else:
@@ -205,16 +202,12 @@ def check_known_keys(node: DictConfig, cls: type = SimConfig, path: str = "") ->
     Raises:
         ConfigError: the first unknown key, with the nearest valid names.
     """
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    types_ = field_types(cls)
     for key in node.keys():
         name = f"{path}.{key}" if path else str(key)
-        if key not in fields:
-            near = difflib.get_close_matches(str(key), fields, n=3, cutoff=0.6)
-            hint = f"did you mean {' or '.join(near)}? " if near else ""
-            value = node._get_node(key)._value()  # as written, without interpolating
-            raise ConfigError(name, value, f"unknown setting; {hint}one of {', '.join(fields)}")
-        sub = typing.get_type_hints(cls).get(key)  # the schema's annotations are strings
-        child = node._get_node(key)
+        if key not in types_:
+            raise unknown_name(name, node._get_node(key)._value(), types_)  # as written
+        sub, child = types_[key], node._get_node(key)
         if (
             isinstance(sub, type)
             and dataclasses.is_dataclass(sub)

@@ -16,10 +16,12 @@ form chosen for the model with no source: the knobs a sensitivity study should v
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import numbers
 import types
 import typing
+from collections.abc import Iterable
 from typing import Any
 
 from sim.core.errors import ConfigError, check_range
@@ -65,8 +67,28 @@ def param(
 
 
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)  # annotations are strings (from __future__)
+def field_types(cls: type) -> dict[str, Any]:
+    """A dataclass's declared field types (its annotations are strings: resolved once)."""
+    return typing.get_type_hints(cls)
+
+
+def unknown_name(
+    field: str, value: Any, known: Iterable[str], typed: str | None = None, what: str = "setting"
+) -> ConfigError:
+    """The error for a name that is not one of ``known``, with the nearest valid names.
+
+    Args:
+        field: the dotted name the error names (``policy.tactics.red_packets.every_day``).
+        value: the value given to it, as written.
+        known: the valid names at that place.
+        typed: the name to match against ``known`` (default: the last part of ``field``).
+        what: what the names are (``setting``, ``tactic``).
+    """
+    known = sorted(known)
+    typed = field.rpartition(".")[2] if typed is None else typed
+    near = difflib.get_close_matches(typed, known, n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(near)}? " if near else ""
+    return ConfigError(field, value, f"unknown {what}; {hint}one of {', '.join(known)}")
 
 
 _NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
@@ -113,7 +135,7 @@ def check_types(obj: Any, prefix: str) -> None:
     Raises:
         ConfigError: the first setting whose value is not of its type.
     """
-    hints = _hints(type(obj))
+    hints = field_types(type(obj))
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
         problem = type_error(hints.get(f.name), value)
@@ -130,7 +152,7 @@ def check_settings(cls: type, settings: dict[str, Any], prefix: str) -> None:
     Raises:
         ConfigError: the first setting whose value is not of its type.
     """
-    hints = _hints(cls)
+    hints = field_types(cls)
     for key, value in settings.items():
         problem = type_error(hints.get(key), value)
         if problem:

@@ -16,14 +16,12 @@ hour-of-day dispatch table is cheaper than one event object per post.
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 import importlib
 import pkgutil
 from collections.abc import Mapping
 from typing import Any
 
-from sim.config.fields import check_settings
+from sim.config.fields import check_settings, field_types, unknown_name
 from sim.config.schema import SimConfig
 from sim.core.columns import ENGINE_COLUMNS, FLOAT_COLUMNS
 from sim.core.errors import ConfigError
@@ -49,7 +47,7 @@ def parse_tactics(raw: dict[str, Any] | None) -> dict[str, Any]:
     for name, settings in (raw or {}).items():
         field = f"policy.tactics.{name}"
         if name not in REGISTRY:
-            raise ConfigError("policy.tactics", name, f"unknown tactic; one of {sorted(REGISTRY)}")
+            raise unknown_name("policy.tactics", name, REGISTRY, str(name), "tactic")
         cls = REGISTRY[name].Config
         if not isinstance(settings, Mapping):  # null would silently mean "the defaults"
             raise ConfigError(
@@ -59,16 +57,10 @@ def parse_tactics(raw: dict[str, Any] | None) -> dict[str, Any]:
                 f"to drop it, ~{field}",
             )
         settings = dict(settings)
-        known = {f.name for f in dataclasses.fields(cls)}
+        known = field_types(cls)
         for key in settings:
             if key not in known:
-                near = difflib.get_close_matches(str(key), known, n=2, cutoff=0.6)
-                hint = f"did you mean {' or '.join(near)}? " if near else ""
-                raise ConfigError(
-                    f"{field}.{key}",
-                    settings[key],
-                    f"unknown setting; {hint}one of {sorted(known)}",
-                )
+                raise unknown_name(f"{field}.{key}", settings[key], known)
         check_settings(cls, settings, field)
         parsed[name] = cls(**settings)
     return parsed
