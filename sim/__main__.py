@@ -24,7 +24,7 @@ import sys
 COMMANDS = {
     "compare": ("sim.experiments.compare", "compare policies on the same seeds"),
     "report": ("sim.experiments.report", "collect a sweep or study folder into its tables"),
-    "plots": ("sim.presentation.plots", "draw every figure of a results folder"),
+    "plots": ("sim.experiments.redraw", "draw every figure of a results folder"),
     "validate": ("sim.validation.battery", "run the validation battery"),
     "calibrate": ("sim.validation.calibrate", "rerun the calibration search"),
     "docs": ("sim.presentation.paramdoc", "regenerate the parameter tables of docs/model.md"),

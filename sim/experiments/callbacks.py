@@ -7,16 +7,21 @@ Registered in ``configs/config.yaml`` (``hydra.callbacks.sweep``). In a multirun
   sweep before anything runs, counts the points already finished in the folder, and
   starts the progress display (``sim.experiments.progress.Progress``).
 - ``on_job_end`` (in whichever process runs the job: joblib worker, submitit job)
-  records the job's completion as a small file in ``<sweep dir>/.progress/``.
+  records the job's completion as a small file in ``<sweep dir>/.progress/``; a failed
+  job's record holds its overrides and its error.
 - ``on_multirun_end`` (main process) stops the display and writes ``runs.parquet`` and
   ``daily.parquet`` from the point folders on disk. Hydra does not hand the jobs' return
   values to callbacks when jobs run in other processes, so everything goes via files.
+  Failed points are listed, one line each, on standard error and in
+  ``<sweep dir>/failures.txt``, and the command exits with code 1; the tables hold
+  every point that finished.
 
 Nothing of this is kept on the callback object: Hydra pickles it into every job.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,7 +36,16 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.compose import COMPOSE_ERRORS, one_line, to_sim_config
-from sim.experiments.progress import Progress, mark_done, read_marks
+from sim.experiments.parallel import launcher_id
+from sim.experiments.progress import (
+    FAILURES_FILE,
+    SWEEP_ENV,
+    Progress,
+    error_line,
+    mark_done,
+    read_marks,
+    write_failures,
+)
 from sim.experiments.sweep import NoResultsError, collect, format_points, point_dirs
 from sim.model import check_config
 from sim.records.points import point_id, read_point
@@ -99,6 +113,7 @@ class SweepCallback(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:  # noqa: D102
         start = time.monotonic()
+        os.environ[SWEEP_ENV] = launcher_id()  # workers end when this process is gone
         jobs = sweep_jobs(config)
         finished = check_jobs(config, jobs) if jobs is not None else 0
         progress = Progress(
@@ -117,12 +132,15 @@ class SweepCallback(Callback):
     ) -> None:
         if config.hydra.mode != RunMode.MULTIRUN:
             return
-        if job_return.status == JobStatus.COMPLETED:
-            value = job_return.return_value
+        value, error = job_return._return_value, None  # .return_value re-raises a failure
+        if job_return.status != JobStatus.COMPLETED:
+            status = "failed"
+            error = error_line(value) if isinstance(value, BaseException) else "unknown error"
+        elif isinstance(value, dict) and value.get("error"):
+            status, error = "failed", str(value["error"])
+        else:
             ran = value.get("ran", 1) if isinstance(value, dict) else 1
             status = "ran" if ran else "resumed"
-        else:
-            status = "failed"
         seconds = time.monotonic() - getattr(self, "_job_start", time.monotonic())
         mark_done(
             Path(str(config.hydra.sweep.dir)),
@@ -130,6 +148,8 @@ class SweepCallback(Callback):
             status,
             str(config.hydra.runtime.output_dir),
             seconds,
+            error=error if status == "failed" else None,
+            overrides=list(config.hydra.overrides.task),
         )
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:  # noqa: D102
@@ -137,9 +157,17 @@ class SweepCallback(Callback):
         if progress is not None:
             progress.end()
         root = Path(str(config.hydra.sweep.dir))
+        marks = read_marks(root)
+        failed = write_failures(root, marks)
         try:
             runs, points = collect(root)
         except NoResultsError as err:  # Hydra would turn an exception into a warning
+            if failed:
+                print("\n".join(failed), file=sys.stderr)
+                raise SystemExit(
+                    f"sweep: every point failed ({len(failed)}; listed in "
+                    f"{root / FAILURES_FILE}); no tables written"
+                ) from None
             raise SystemExit(f"report error: {err}") from None
         print(format_points(runs))
         n_points = len(points)
@@ -148,7 +176,7 @@ class SweepCallback(Callback):
             f"points) and {root / 'daily.parquet'}"
         )
         if progress is not None:
-            ours = {Path(m["dir"]).resolve() for m in read_marks(root)}
+            ours = {Path(m["dir"]).resolve() for m in marks}
             stale = [p for p in point_dirs(root) if p.resolve() not in ours]
             if stale:
                 print(
@@ -158,3 +186,10 @@ class SweepCallback(Callback):
                     + (" ..." if len(stale) > 5 else ""),
                     file=sys.stderr,
                 )
+        if failed:
+            print("\n".join(failed), file=sys.stderr)
+            raise SystemExit(
+                f"sweep: {len(failed)} of {len(marks)} points failed (listed in "
+                f"{root / FAILURES_FILE}); the tables hold the {n_points} points that "
+                "finished; run the same command again to retry the failed ones"
+            )

@@ -28,6 +28,8 @@ from sim.config.compose import (
     one_line,
     to_sim_config,
 )
+from sim.experiments.parallel import exit_with_launcher
+from sim.experiments.progress import SWEEP_ENV, clear_error, record_error
 from sim.experiments.runner import run_or_resume
 from sim.model import check_config
 from sim.presentation.reports import summary_text
@@ -53,8 +55,8 @@ def main(cfg: DictConfig | None = None) -> None:
 
     A bad configuration (unknown preset or key, malformed override or YAML file, wrong
     type, impossible value) ends the program before anything runs with one line,
-    ``config error: <field>=<value> is not allowed: <what is allowed>``, and exit code 1.
-    Other errors keep their full traceback.
+    ``config error: <field>=<value> is not allowed: <what is allowed>`` (``python -m sim``
+    exits with code 2). Other errors reach ``sim.__main__``, which says them in one line.
     """
     # HYDRA_FULL_ERROR makes Hydra re-raise composition errors instead of printing them
     # itself (multi-line, or a full traceback for malformed YAML), so we can restate them.
@@ -77,12 +79,21 @@ def main(cfg: DictConfig | None = None) -> None:
 def _hydra_main(cfg: DictConfig) -> dict:
     """One Hydra job: one point, all its replicates, resumed from its folder if finished.
 
+    In a sweep, a point that fails does not sink the others: its error is returned (and
+    its traceback written to ``<point>/error.txt``) instead of raised, so every other
+    point runs and the sweep callback writes the tables and lists the failure. A job in
+    a worker process ends at once when the sweep's main process is gone
+    (``sim.experiments.parallel.exit_with_launcher``).
+
     Returns:
-        ``{"ran": n}``, the number of replicates actually run (0: all were on disk); the
-        sweep callback (``sim.experiments.callbacks``) records it for the progress display.
+        ``{"ran": n}``, the number of replicates actually run (0: all were on disk), or
+        ``{"ran": 0, "error": "<one line>"}`` for a failed sweep point; the sweep callback
+        (``sim.experiments.callbacks``) records it for the progress display.
     """
     hydra_cfg = HydraConfig.get()
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
+    if multirun and SWEEP_ENV in os.environ:
+        exit_with_launcher(os.environ[SWEEP_ENV])
     try:
         sim_cfg = check_config(to_sim_config(cfg))
     except COMPOSE_ERRORS as err:
@@ -96,8 +107,16 @@ def _hydra_main(cfg: DictConfig) -> dict:
         print(
             "note: this runs one point; a study's sweep needs -m: python -m sim -m experiment=NAME"
         )
-    daily, summary, ran = run_or_resume(sim_cfg, out)
-    if multirun:  # the sweep callback shows progress and prints the results at the end
+    if not multirun:
+        daily, summary, ran = run_or_resume(sim_cfg, out)
+    else:  # the sweep callback shows progress and prints the results at the end
+        try:
+            daily, summary, ran = run_or_resume(sim_cfg, out)
+        except Exception as err:  # reported per point by the sweep callback
+            error = record_error(out, err)
+            log.error("point %s failed: %s", out.name, error)
+            return {"ran": 0, "error": error}
+        clear_error(out)
         log.info("point %s: ran %d of %d replicates", out.name, len(ran), len(summary))
         return {"ran": len(ran)}
     print(summary_text(summary))

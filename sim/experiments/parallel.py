@@ -11,8 +11,12 @@ depends on how many processes ran or which finished first.
 from __future__ import annotations
 
 import os
+import socket
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
+
+_WATCHED: set[str] = set()  # the launching processes this worker already watches
 
 
 def available_cores() -> int:
@@ -23,7 +27,52 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _indexed(fn: Callable[[Any], Any], i: int, task: Any) -> tuple[int, Any]:
+def launcher_id() -> str:
+    """``<host>:<pid>`` of this process, for :func:`exit_with_launcher` in its workers."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def exit_with_launcher(launcher: str, interval: float = 0.5) -> bool:
+    """In a worker process: end this process as soon as the one that launched it is gone.
+
+    Joblib's (loky) workers, and submitit's local jobs, are child processes of the
+    process that launched them; when that one is killed (``kill -9``, a closed terminal)
+    nothing tells them, and they would go on taking queued work and writing results for
+    minutes. A daemon thread started here checks every ``interval`` seconds whether this
+    process's parent is still ``launcher`` and exits at once (``os._exit``) when it is
+    not: every file is written atomically (``sim.records.io``), so what was finished
+    stays whole and what was not is simply missing.
+
+    Nothing is watched in the launcher itself, or where the launcher is not the parent
+    (a job on another machine, e.g. a SLURM task, which is meant to outlive it).
+
+    Args:
+        launcher: :func:`launcher_id` of the launching process.
+        interval: seconds between checks.
+
+    Returns:
+        True when this process is (now or already) watching ``launcher``.
+    """
+    host, _, pid = launcher.rpartition(":")
+    if launcher in _WATCHED:
+        return True
+    if host != socket.gethostname() or not pid.isdigit() or os.getppid() != int(pid):
+        return False
+    parent = int(pid)
+
+    def watch() -> None:
+        stop = threading.Event()
+        while not stop.wait(interval):
+            if os.getppid() != parent:  # orphaned: re-parented to init or a subreaper
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-launcher", daemon=True).start()
+    _WATCHED.add(launcher)
+    return True
+
+
+def _indexed(fn: Callable[[Any], Any], i: int, task: Any, launcher: str) -> tuple[int, Any]:
+    exit_with_launcher(launcher)
     return i, fn(task)
 
 
@@ -57,8 +106,9 @@ def run_parallel(
     else:
         from joblib import Parallel, delayed
 
+        me = launcher_id()
         done = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size="auto")(
-            delayed(_indexed)(fn, i, tasks[i]) for i in order
+            delayed(_indexed)(fn, i, tasks[i], me) for i in order
         )
     results: list[Any] = [None] * len(tasks)
     for n, (i, result) in enumerate(done, start=1):

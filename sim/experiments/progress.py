@@ -1,8 +1,13 @@
-"""A sweep's progress: each job leaves a small record; a display counts them.
+"""A sweep's progress and failures: each job leaves a small record; a display counts them.
 
 Jobs run in this process, in joblib workers or on a SLURM cluster sharing the folder, so
 progress goes through files: each job writes ``<sweep dir>/.progress/<job>.json``
 (:func:`mark_done`), and :class:`Progress` counts the records and prints a line.
+
+A job that fails leaves its traceback in ``<point folder>/error.txt``
+(:func:`record_error`) and its one-line error in its record; at the end of the sweep
+:func:`write_failures` lists the failed points, one line each, in
+``<sweep dir>/failures.txt``.
 """
 
 from __future__ import annotations
@@ -11,22 +16,81 @@ import json
 import sys
 import threading
 import time
+import traceback
 from pathlib import Path
 from typing import TextIO
 
 from sim.records.io import write_text
 
 PROGRESS_DIR = ".progress"
+ERROR_FILE = "error.txt"  # in a point folder: the traceback of its last failure
+FAILURES_FILE = "failures.txt"  # in a sweep folder: one line per failed point
+# the sweep's main process, set there for its workers (sim.experiments.parallel.launcher_id)
+SWEEP_ENV = "GROUPSIM_SWEEP_LAUNCHER"
 
 
-def mark_done(sweep_dir: Path, job: str, status: str, out: str, seconds: float) -> None:
+def mark_done(
+    sweep_dir: Path,
+    job: str,
+    status: str,
+    out: str,
+    seconds: float,
+    error: str | None = None,
+    overrides: list[str] | None = None,
+) -> None:
     """Record that a job finished (``ran``, ``resumed`` or ``failed``): one small file.
 
     Written by each job (in whatever process or machine runs it) into
-    ``<sweep dir>/.progress/``, where ``Progress`` counts them.
+    ``<sweep dir>/.progress/``, where ``Progress`` counts them. A failed job's record
+    also holds its error (one line) and its overrides.
     """
     record = {"status": status, "dir": out, "seconds": seconds}
+    if error is not None:
+        record |= {"error": error, "overrides": list(overrides or [])}
     write_text(json.dumps(record), Path(sweep_dir) / PROGRESS_DIR / f"{job}.json")
+
+
+def error_line(err: BaseException) -> str:
+    """``<type>: <message>`` on one line."""
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def record_error(out: Path, err: BaseException) -> str:
+    """Write ``err``'s traceback to ``out/error.txt``; return its one-line description."""
+    text = "".join(traceback.format_exception(err))
+    write_text(text, Path(out) / ERROR_FILE)
+    return error_line(err)
+
+
+def clear_error(out: Path) -> None:
+    """Remove a point's ``error.txt`` (the point has now finished)."""
+    (Path(out) / ERROR_FILE).unlink(missing_ok=True)
+
+
+def failure_line(mark: dict) -> str:
+    """One failed point: its overrides, its error and where the traceback is."""
+    point = " ".join(mark.get("overrides") or []) or Path(mark["dir"]).name
+    where = Path(mark["dir"]) / ERROR_FILE
+    trace = f" (traceback: {where})" if where.exists() else ""
+    return f"failed point: {point}: {mark.get('error', 'unknown error')}{trace}"
+
+
+def write_failures(sweep_dir: Path, marks: list[dict]) -> list[str]:
+    """List the failed jobs among ``marks`` in ``<sweep dir>/failures.txt``.
+
+    The file is removed when nothing failed, so it always describes the last sweep.
+
+    Returns:
+        The lines written (one per failed point).
+    """
+    path = Path(sweep_dir) / FAILURES_FILE
+    lines = [failure_line(m) for m in marks if m.get("status") == "failed"]
+    if lines:
+        write_text("\n".join(lines) + "\n", path)
+    else:
+        path.unlink(missing_ok=True)
+    return lines
 
 
 def read_marks(sweep_dir: Path) -> list[dict]:

@@ -17,6 +17,10 @@ Tables written into the sweep folder (atomically, ``sim.records.io``):
   ``censored``, ...).
 - ``daily.parquet``: every point's daily rows (``run_id``, ``point``, ``group``,
   ``policy``, ``replicate``, ``day``, the daily series); join to runs on ``run_id``.
+- ``.tables.json``: the size and modification time of every point folder's tables when
+  the two tables were built, so that :func:`stale_tables` can tell when point folders
+  were added, rewritten or removed since (a sweep killed half-way, a rerun of some
+  points): ``python -m sim plots`` then rebuilds the tables before drawing.
 """
 
 from __future__ import annotations
@@ -36,11 +40,13 @@ import yaml
 
 from sim.analysis.summaries import stats_table
 from sim.presentation.reports import points_text
-from sim.records.io import atomic_path, write_parquet
+from sim.records.io import atomic_path, write_parquet, write_text
 from sim.records.points import read_point, replicates_of
 
 RUNS_FILE = "runs.parquet"
 DAILY_FILE = "daily.parquet"
+SUMMARY_FILE = "summary.parquet"  # a point's own summary table (sim.records.points)
+MANIFEST_FILE = ".tables.json"  # the point files the two tables were built from
 # overrides that are not swept parameters: the study's name, and choices that are
 # already columns of every row (group, policy; base seed as base_seed)
 NOT_PARAMETERS = {"experiment", "group", "policy", "seed", "run.replicates"}
@@ -67,7 +73,7 @@ def point_dirs(root: Path) -> list[Path]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        if "summary.parquet" in filenames and Path(dirpath) != Path(root):
+        if SUMMARY_FILE in filenames and Path(dirpath) != Path(root):
             found.append(Path(dirpath))
     return sorted(found)
 
@@ -237,8 +243,60 @@ def write_daily(points: list[Point], path: Path) -> int:
     return rows
 
 
+def point_files(root: Path) -> dict[str, list[int | None]]:
+    """Each point folder below ``root`` -> size and modification time of its two tables.
+
+    A point is rewritten atomically (a new file), so any change to it changes these.
+    """
+    root = Path(root)
+    found: dict[str, list[int | None]] = {}
+    for path in point_dirs(root):
+        stats: list[int | None] = []
+        for name in (SUMMARY_FILE, DAILY_FILE):
+            try:
+                st = (path / name).stat()
+                stats += [st.st_size, st.st_mtime_ns]
+            except OSError:
+                stats += [None, None]
+        found[path.relative_to(root).as_posix()] = stats
+    return found
+
+
+def stale_tables(root: Path) -> str | None:
+    """Why ``root``'s runs and daily tables no longer match its point folders, or None.
+
+    None also for a folder without point folders (a comparison writes its tables
+    directly), where there is nothing to compare with.
+    """
+    root = Path(root)
+    now = point_files(root)
+    if not now:
+        return None
+    if not (root / RUNS_FILE).is_file() or not (root / DAILY_FILE).is_file():
+        return f"{root} has point folders but no runs and daily tables yet"
+    try:
+        then = json.loads((root / MANIFEST_FILE).read_text())
+    except (OSError, ValueError):
+        then = None
+    if not isinstance(then, dict):
+        return f"{root}'s tables do not record which point folders they were built from"
+    added = len(now.keys() - then.keys())
+    removed = len(then.keys() - now.keys())
+    changed = sum(now[k] != then[k] for k in now.keys() & then.keys())
+    if not (added or removed or changed):
+        return None
+    return (
+        f"the point folders of {root} changed since its tables were written "
+        f"({added} new, {changed} rewritten, {removed} gone)"
+    )
+
+
 def collect(root: Path, warn: TextIO | None = None) -> tuple[pd.DataFrame, list[Point]]:
     """Write ``root/runs.parquet`` and ``root/daily.parquet`` from the finished points.
+
+    The point files are listed before they are read and the list is written last
+    (``.tables.json``): a point rewritten meanwhile, or a crash before the end, leaves
+    the tables marked stale (:func:`stale_tables`), never marked current.
 
     Returns:
         (the runs table, the points it came from).
@@ -247,10 +305,12 @@ def collect(root: Path, warn: TextIO | None = None) -> tuple[pd.DataFrame, list[
         NoResultsError: see ``load_points``.
     """
     root = Path(root)
+    files = point_files(root)
     points = load_points(root, warn)
     runs = runs_table(points)
     write_daily(points, root / DAILY_FILE)
     write_parquet(runs, root / RUNS_FILE)
+    write_text(json.dumps(files, indent=0, sort_keys=True), root / MANIFEST_FILE)
     return runs, points
 
 

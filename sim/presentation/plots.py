@@ -1,8 +1,9 @@
-"""Every figure of a results folder, and ``python -m sim plots``.
+"""Every figure of a results folder, and the drawing half of ``python -m sim plots``.
 
 ``python -m sim plots PATH`` draws every applicable figure of a results folder holding
 ``runs.parquet`` and ``daily.parquet`` (a sweep, a study, a comparison) into
-``PATH/figures/``, in seconds and without running the model::
+``PATH/figures/``, in seconds and without running the model (the command,
+``sim.experiments.redraw``, first rebuilds a sweep's tables if they are stale)::
 
     python -m sim plots results/studies/money_grid
     python -m sim plots PATH --x policy.tactics.sales.per_day
@@ -186,12 +187,13 @@ def load(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return tables[0], tables[1]
 
 
-def main(argv: list[str] | None = None) -> list[Path]:
-    """``python -m sim plots PATH [--x COL --y COL --facet COL --by COL]``."""
+def parser() -> argparse.ArgumentParser:
+    """The arguments of ``python -m sim plots``."""
     parser = argparse.ArgumentParser(
         prog="python -m sim plots",
         description="Draw the figures of a results folder (runs.parquet, daily.parquet) "
-        "into PATH/figures/.",
+        "into PATH/figures/. A sweep folder's tables are rebuilt first when its point "
+        "folders changed since they were written.",
     )
     parser.add_argument("path", type=Path, metavar="PATH")
     parser.add_argument("--x", help="heatmap horizontal axis: a runs-table column")
@@ -202,7 +204,20 @@ def main(argv: list[str] | None = None) -> list[Path]:
         help="one colour per value of this column (default: policy, or group when only the "
         "group type varies)",
     )
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> list[Path]:
+    """Draw the figures of the folder named in ``argv`` from its tables as they are."""
+    return draw(parser().parse_args(sys.argv[1:] if argv is None else argv))
+
+
+def draw(args: argparse.Namespace) -> list[Path]:
+    """Check the arguments against the folder's tables and draw every figure.
+
+    Returns:
+        The figure files written.
+    """
     runs, daily = load(args.path)
     runs_path = args.path / "runs.parquet"
     for field in ("x", "y", "facet", "by"):
