@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int | None:
 
     No command shows a traceback for bad input, a bad file or an interrupt: each ends
     with one line saying what is wrong (and, for an interrupt, that finished results are
-    kept and the same command resumes) and a non-zero exit code. ``--debug`` anywhere on
+    kept and the same command resumes) and a non-zero exit code: 2 for a configuration
+    error, 130 for an interrupt, 1 otherwise. ``--debug`` anywhere on
     the command line, or ``GROUPSIM_DEBUG=1``, shows the traceback instead.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -82,6 +83,11 @@ def main(argv: list[str] | None = None) -> int | None:
     except COMPOSE_ERRORS as err:
         print(f"config error: {one_line(err)}", file=sys.stderr)
         return 2
+    except SystemExit as stop:  # a command's own one-line config error: the same code
+        if isinstance(stop.code, str) and stop.code.startswith("config error:"):
+            print(stop.code, file=sys.stderr)
+            return 2
+        raise
     except (OSError, ValueError, RuntimeError) as err:  # bad files, ports, data
         what = " ".join(str(err).split()) or type(err).__name__
         print(f"error: {what} (--debug shows the traceback)", file=sys.stderr)

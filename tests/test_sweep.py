@@ -366,7 +366,7 @@ def one_line_error(args):
         [sys.executable, "-m", "sim", *args], cwd=ROOT, capture_output=True, text=True,
         timeout=120,
     )  # fmt: skip
-    assert res.returncode == 1
+    assert res.returncode == 2, res.stderr  # a config error
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1, res.stderr
     return lines[0]
