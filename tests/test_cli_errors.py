@@ -72,6 +72,8 @@ def test_help_prints_help(command):
     [
         (["=5"], ("override='=5'", "malformed override")),
         (["compare", "=5"], ("override='=5'", "malformed override")),
+        (["group=5"], ("group=5 is not allowed", "must name a group preset, one of")),
+        (["compare", "policy=[a]"], ("policy=['a']", "must name a policy preset")),
         (["compare", "+group.initial_member=120"], ("did you mean initial_members",)),
         (["dashboard", "--host", "192.0.2.1", "--port", "8765"], ("dashboard error", "8765")),
         (["report", "/nonexistent/folder"], ("/nonexistent/folder",)),

@@ -175,6 +175,10 @@ def _check_override_types(overrides: list[str] | tuple[str, ...]) -> None:
         return  # reported, with its field, by the composition that follows
     types_ = declared_types()
     for ov in parsed:
+        if ov.key_or_group in PRESET_GROUPS and not ov.is_delete() and not ov.is_sweep_override():
+            if not isinstance(ov.value(), str):  # Hydra raises a bare ValueError for these
+                raise ConfigError(ov.key_or_group, ov.value(), presets_allowed(ov.key_or_group))
+            continue
         tp = types_.get(ov.key_or_group)
         if tp is None or ov.is_delete() or ov.is_sweep_override():
             continue
@@ -182,6 +186,19 @@ def _check_override_types(overrides: list[str] | tuple[str, ...]) -> None:
         problem = type_error(tp, value)
         if problem:
             raise ConfigError(ov.key_or_group, value, problem)
+
+
+PRESET_GROUPS = ("group", "policy", "experiment")  # config groups: a value names a file
+
+
+def presets_allowed(group: str) -> str:
+    """What a preset choice may be: one of the YAML files of ``configs/<group>/``."""
+    names = sorted(
+        p.name.removesuffix(".yaml")
+        for p in files("sim.configs").joinpath(group).iterdir()
+        if p.name.endswith(".yaml")
+    )
+    return f"must name a {group} preset, one of {', '.join(names)}"
 
 
 def _task_overrides(cfg: DictConfig) -> list[str]:
