@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from sim.config.fields import unknown_name
 from sim.config.schema import SimConfig
 from sim.core.errors import ConfigError
 
@@ -22,16 +23,16 @@ def _set(obj: Any, path: list[str], value: Any, dotted: str) -> Any:
     """A copy of ``obj`` with ``path`` set to ``value``, rebuilt (and so re-checked)."""
     key, rest = path[0], path[1:]
     if isinstance(obj, dict):
-        if key not in obj:
-            raise ConfigError(dotted, value, f"unknown key {key!r}; one of {sorted(obj)}")
+        if key not in obj:  # e.g. a tactic the policy does not use, or a typo
+            raise unknown_name(dotted, value, obj, key)
         new = dict(obj)
         new[key] = _set(obj[key], rest, value, dotted) if rest else value
         return new
     if not dataclasses.is_dataclass(obj):
         raise ConfigError(dotted, value, f"{key!r} is not a setting of a table")
     names = [f.name for f in dataclasses.fields(obj)]
-    if key not in names:
-        raise ConfigError(dotted, value, f"unknown setting {key!r}; one of {names}")
+    if key not in names:  # the same words as the command line's (check_known_keys)
+        raise unknown_name(dotted, value, names, key)
     inner = getattr(obj, key)
     return dataclasses.replace(obj, **{key: _set(inner, rest, value, dotted) if rest else value})
 

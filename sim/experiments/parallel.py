@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 _WATCHED: set[str] = set()  # the launching processes this worker already watches
@@ -76,6 +76,43 @@ def _indexed(fn: Callable[[Any], Any], i: int, task: Any, launcher: str) -> tupl
     return i, fn(task)
 
 
+def imap_parallel(
+    fn: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    jobs: int | None = None,
+    cost: Callable[[Any], float] | None = None,
+) -> Iterator[tuple[int, Any]]:
+    """``(i, fn(tasks[i]))`` for every task, computed in ``jobs`` processes, as they finish.
+
+    For callers that keep each result as it arrives (the batch evaluator writes them to
+    disk, so an interrupt loses nothing finished); :func:`run_parallel` puts them in order.
+
+    Args:
+        fn: a module-level function of one task.
+        tasks: the tasks.
+        jobs: processes; None or -1 = every available core, 1 = this process.
+        cost: a task's expected cost; costlier tasks start first.
+
+    Yields:
+        (index of the task, its result), in the order they finish.
+    """
+    jobs = available_cores() if jobs is None or jobs == -1 else jobs
+    if jobs < 1:
+        raise ValueError(f"jobs={jobs} is not allowed: must be a positive number or -1")
+    order = list(range(len(tasks)))
+    if cost is not None:
+        order.sort(key=lambda i: -cost(tasks[i]))
+    if jobs == 1 or len(tasks) <= 1:
+        yield from ((i, fn(tasks[i])) for i in order)
+        return
+    from joblib import Parallel, delayed
+
+    me = launcher_id()
+    yield from Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size="auto")(
+        delayed(_indexed)(fn, i, tasks[i], me) for i in order
+    )
+
+
 def run_parallel(
     fn: Callable[[Any], Any],
     tasks: Sequence[Any],
@@ -95,23 +132,8 @@ def run_parallel(
     Returns:
         The results, in the order of ``tasks``.
     """
-    jobs = available_cores() if jobs is None or jobs == -1 else jobs
-    if jobs < 1:
-        raise ValueError(f"jobs={jobs} is not allowed: must be a positive number or -1")
-    order = list(range(len(tasks)))
-    if cost is not None:
-        order.sort(key=lambda i: -cost(tasks[i]))
-    if jobs == 1 or len(tasks) <= 1:
-        done = ((i, fn(tasks[i])) for i in order)
-    else:
-        from joblib import Parallel, delayed
-
-        me = launcher_id()
-        done = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size="auto")(
-            delayed(_indexed)(fn, i, tasks[i], me) for i in order
-        )
     results: list[Any] = [None] * len(tasks)
-    for n, (i, result) in enumerate(done, start=1):
+    for n, (i, result) in enumerate(imap_parallel(fn, tasks, jobs, cost), start=1):
         results[i] = result
         if progress:
             progress(n, len(tasks))

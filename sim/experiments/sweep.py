@@ -182,7 +182,7 @@ def load_points(root: Path, warn: TextIO | None = None) -> list[Point]:
     return points
 
 
-def _uniform(values: pd.Series) -> pd.Series:
+def parameter_column(values: pd.Series) -> pd.Series:
     """A column Parquet can store: numbers, booleans and text stay, mixed or nested become text."""
     present = values.dropna()
     kinds = {type(v) for v in present}
@@ -205,7 +205,7 @@ def runs_table(points: list[Point]) -> pd.DataFrame:
         frames.append(df)
     runs = pd.concat(frames, ignore_index=True)
     for k in params:
-        runs[k] = _uniform(runs[k].astype(object))
+        runs[k] = parameter_column(runs[k].astype(object))
     metrics = [c for c in runs.columns if c not in {*KEY_COLUMNS, *params, "base_seed"}]
     first = [c for c in KEY_COLUMNS if c in runs.columns]
     order = first + params + ["replicate", "seed", "base_seed"]

@@ -1,0 +1,394 @@
+"""The batch evaluator: a table of settings, run on every core, as one runs table.
+
+Sensitivity analysis, strategy search and verdicts over many parameter sets need
+thousands of configuration points. A Hydra job per point composes its configuration
+(about 0.2-0.4 s) and writes a folder of files; here the base configuration is composed
+once per distinct ``group``/``policy`` preset, and each row of settings is applied to it
+by dotted name (``sim.config.values.with_values``), so every value goes through the same
+checks, and gets the same one-line error, as on the command line. Every row is checked
+before anything runs.
+
+Results are kept on disk as they arrive, keyed by point id and replicate exactly as a
+sweep's (``sim.records.points``), in a few part files rather than a folder per point:
+
+- ``<out>/parts/<n>-summary.parquet`` (and ``<n>-daily.parquet`` when daily rows are
+  asked for): the runs that finished since the previous part, written atomically,
+  daily first, so a summary part marks its runs finished;
+- ``<out>/runs.parquet`` (and ``daily.parquet``): the tables of the whole batch, in the
+  schema of a sweep's (``sim.experiments.sweep``), written at the end.
+
+A rerun into the same folder reads the parts, runs only the (point, replicate) pairs
+still missing, and returns the same tables; an interrupt loses at most the runs that
+finished since the last part was written (a part is written every ``PART_RUNS`` runs or
+``PART_SECONDS`` seconds, and whatever arrived is written before an interrupt ends it).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import pandas as pd
+
+from sim.config.compose import compose
+from sim.config.schema import SimConfig
+from sim.config.values import with_values
+from sim.core.errors import ConfigError
+from sim.experiments.parallel import available_cores, imap_parallel
+from sim.experiments.progress import clock
+from sim.experiments.runner import run_one
+from sim.experiments.sweep import DAILY_FILE, KEY_COLUMNS, RUNS_FILE, parameter_column
+from sim.records.io import write_parquet
+from sim.records.points import point_id, run_id
+
+PARSES_HELP = True  # argparse prints --help (sim.__main__)
+PARTS_DIR = "parts"
+PART_RUNS = 500  # runs per part file: few files, little lost to an interrupt
+PART_SECONDS = 60.0
+PRESETS = ("group", "policy")  # columns that pick a preset, as group=kol on the command line
+
+
+@dataclass
+class Batch:
+    """What :func:`evaluate` returns.
+
+    Attributes:
+        runs: one row per (settings row, replicate), in the order of the settings rows,
+            replicates inner; columns as a sweep's runs table.
+        daily: the daily rows of those runs (None unless asked for).
+        ran: runs computed by this call (the rest were read from ``out``).
+        engine_seconds: time spent inside the runs computed by this call, summed over
+            the processes (model build, run and its tables).
+        wall_seconds: wall time of this call.
+    """
+
+    runs: pd.DataFrame
+    daily: pd.DataFrame | None
+    ran: int
+    engine_seconds: float
+    wall_seconds: float
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (a table's cells are numpy scalars)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def settings_rows(settings: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict]:
+    """The settings as a list of ``{dotted name: value}`` with plain Python values."""
+    if isinstance(settings, pd.DataFrame):
+        rows = settings.to_dict(orient="records")
+    else:
+        rows = [dict(r) for r in settings]
+    return [{str(k): _plain(v) for k, v in row.items()} for row in rows]
+
+
+def configs_for(
+    rows: list[dict], base: Sequence[str] = (), days: int | None = None
+) -> list[SimConfig]:
+    """A checked configuration per settings row (composing once per distinct preset).
+
+    ``group`` and ``policy`` columns pick a preset (as ``group=kol`` does on the command
+    line); every other column sets a setting by its dotted name. A setting of
+    ``policy.tactics`` changes the row's tactics, which are checked here too.
+
+    Raises:
+        ConfigError: the first row with an unknown name or a value its field does not
+            allow; the field names the row (``settings row 3: group.price``).
+    """
+    from sim.model import check_config
+
+    base = [*base, *([f"run.days={days}"] if days is not None else [])]
+    configs = []
+    for i, row in enumerate(rows):
+        presets = tuple(f"{k}={row[k]}" for k in PRESETS if k in row)
+        values = {k: v for k, v in row.items() if k not in PRESETS}
+        try:
+            configs.append(check_config(with_values(compose([*base, *presets]), values)))
+        except ConfigError as err:
+            raise ConfigError(f"settings row {i}: {err.field}", err.value, err.allowed) from err
+    return configs
+
+
+def _task(task: tuple[SimConfig, list[int], bool]) -> list[tuple[pd.DataFrame | None, dict]]:
+    """Run the replicates of one point; each run's daily table (if kept) and summary row."""
+    cfg, replicates, keep_daily = task
+    out = []
+    for r in replicates:
+        start = time.perf_counter()
+        daily, row = run_one(cfg, r)
+        row["engine_seconds"] = time.perf_counter() - start
+        out.append((daily if keep_daily else None, row))
+    return out
+
+
+def read_parts(out: Path, daily: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The runs finished in ``out/parts`` (summary rows, and daily rows when ``daily``).
+
+    A part whose summary is unreadable is ignored (its runs are run again); with
+    ``daily``, so are runs whose daily rows were not kept.
+    """
+    summaries, dailies = [], []
+    for path in sorted((out / PARTS_DIR).glob("*-summary.parquet")):
+        try:
+            summary = pd.read_parquet(path)
+            day = None
+            if daily:
+                day = pd.read_parquet(path.with_name(path.name.replace("summary", "daily")))
+        except (OSError, ValueError):  # damaged (pyarrow's errors are these): run again
+            continue
+        summaries.append(summary)
+        if day is not None:
+            dailies.append(day)
+    if not summaries:
+        return pd.DataFrame(columns=["run_id"]), (
+            pd.DataFrame(columns=["run_id"]) if daily else None
+        )
+    summary = pd.concat(summaries, ignore_index=True).drop_duplicates("run_id", keep="last")
+    if not daily:
+        return summary, None
+    day = pd.concat(dailies, ignore_index=True) if dailies else pd.DataFrame(columns=["run_id"])
+    summary = summary[summary["run_id"].isin(set(day["run_id"]))]
+    day = day[day["run_id"].isin(set(summary["run_id"]))].drop_duplicates(["run_id", "day"])
+    return summary, day
+
+
+class _Parts:
+    """Writes finished runs to ``out/parts`` in batches (atomically, daily first)."""
+
+    def __init__(self, out: Path | None, keep_daily: bool):
+        self.out, self.keep_daily = out, keep_daily
+        self.rows: list[dict] = []
+        self.dailies: list[pd.DataFrame] = []
+        self.last = time.monotonic()
+        if out is not None:
+            (out / PARTS_DIR).mkdir(parents=True, exist_ok=True)
+
+    def add(self, results: list[tuple[pd.DataFrame | None, dict]]) -> None:
+        for daily, row in results:
+            self.rows.append(row)
+            if daily is not None:
+                self.dailies.append(daily)
+        if len(self.rows) >= PART_RUNS or time.monotonic() - self.last >= PART_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        self.last = time.monotonic()
+        if self.out is None or not self.rows:
+            return
+        stem = f"{time.time_ns()}-{os.getpid()}"
+        folder = self.out / PARTS_DIR
+        if self.keep_daily:
+            write_parquet(
+                pd.concat(self.dailies, ignore_index=True), folder / f"{stem}-daily.parquet"
+            )
+        write_parquet(pd.DataFrame(self.rows), folder / f"{stem}-summary.parquet")
+        self.rows, self.dailies = [], []
+
+
+class _Meter:
+    """Prints ``runs done / total, elapsed, estimate left`` at most every ``every`` s."""
+
+    def __init__(self, total: int, stream: TextIO | None, every: float = 5.0):
+        self.total, self.stream, self.every = total, stream, every
+        self.start = self.last = time.monotonic()
+        self.done = 0
+
+    def add(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if self.stream is None or (now - self.last < self.every and self.done < self.total):
+            return
+        self.last = now
+        elapsed = now - self.start
+        left = elapsed / self.done * (self.total - self.done)
+        print(
+            f"batch: {self.done}/{self.total} runs | elapsed {clock(elapsed)}"
+            f" | about {clock(left)} left",
+            file=self.stream,
+            flush=True,
+        )
+
+
+def evaluate(
+    settings: pd.DataFrame | Sequence[Mapping[str, Any]],
+    replicates: int = 1,
+    days: int | None = None,
+    base: Sequence[str] = (),
+    out: Path | str | None = None,
+    daily: bool = False,
+    jobs: int | None = None,
+    progress: TextIO | None = sys.stderr,
+) -> Batch:
+    """Run every settings row for ``replicates`` seeds; return the runs (and daily) table.
+
+    Replicate ``r`` of a row runs with the seed a sweep gives it (its base ``seed`` and
+    ``r``, ``sim.experiments.runner.replicate_seed``), so the tables equal a sweep's of
+    the same points, and rows that differ only in their policy are paired.
+
+    Args:
+        settings: one row per point: ``group``/``policy`` preset names and settings by
+            dotted name (``group.price``, ``behaviour.exits.rates.noise``, ``seed``).
+        replicates: replicate seeds per row.
+        days: the horizon (``run.days``; None: the configuration's).
+        base: overrides under every row, as on the command line (``["group=kol"]``).
+        out: a folder to keep finished runs in and resume from (None: keep nothing).
+        daily: also return (and keep) the daily rows.
+        jobs: processes; None or -1 = every available core.
+        progress: where progress lines go (None: nowhere).
+
+    Returns:
+        The :class:`Batch`.
+
+    Raises:
+        ConfigError: a bad row, before anything runs (see :func:`configs_for`).
+    """
+    if not isinstance(replicates, int) or isinstance(replicates, bool) or replicates < 1:
+        raise ConfigError("replicates", replicates, "must be a whole number >= 1")
+    start = time.monotonic()
+    rows = settings_rows(settings)
+    configs = configs_for(rows, base, days)
+    points = [point_id(cfg) for cfg in configs]
+    out = None if out is None else Path(out)
+    have, have_daily = (
+        read_parts(out, daily) if out is not None and (out / PARTS_DIR).is_dir() else (None, None)
+    )
+    done = set() if have is None else set(have["run_id"])
+    first: dict[str, int] = {}  # a point's first row: identical rows run once
+    for i, p in enumerate(points):
+        first.setdefault(p, i)
+    tasks = []
+    for p, i in first.items():
+        # a task per run: the finest grain to balance cores and to keep on an interrupt
+        tasks += [(configs[i], [r], daily) for r in range(replicates) if run_id(p, r) not in done]
+    total = sum(len(t[1]) for t in tasks)
+    meter = _Meter(total, progress)
+    if progress is not None and total:
+        resumed = len(first) * replicates - total
+        cores = min(available_cores() if jobs in (None, -1) else jobs, max(len(tasks), 1))
+        print(
+            f"batch: {len(rows)} rows ({len(first)} distinct points) x {replicates} replicates"
+            f" = {len(first) * replicates} runs: {resumed} kept, {total} to run on {cores} cores"
+            + (f" (kept in {out})" if out is not None else ""),
+            file=progress,
+            flush=True,
+        )
+    parts = _Parts(out, daily)
+    new_rows: list[dict] = []
+    new_daily: list[pd.DataFrame] = []
+    try:
+        for _, results in imap_parallel(
+            _task, tasks, jobs, cost=lambda t: t[0].run.days * len(t[1])
+        ):
+            parts.add(results)
+            new_rows += [row for _, row in results]
+            new_daily += [d for d, _ in results if d is not None]
+            meter.add(len(results))
+    finally:
+        parts.flush()  # what finished is kept, even on an interrupt
+    summary = pd.DataFrame(new_rows)
+    engine = float(summary["engine_seconds"].sum()) if len(summary) else 0.0
+    if have is not None and len(have):
+        summary = pd.concat([have, summary], ignore_index=True) if len(summary) else have
+    runs = _runs_table(rows, configs, points, replicates, summary)
+    day = None
+    if daily:
+        day = pd.concat(
+            [*([have_daily] if have_daily is not None else []), *new_daily], ignore_index=True
+        )
+        day = day[day["run_id"].isin(set(runs["run_id"]))]
+        order = {r: k for k, r in enumerate(dict.fromkeys(runs["run_id"]))}
+        day = day.assign(_order=day["run_id"].map(order)).drop_duplicates(["run_id", "day"])
+        day = day.sort_values(["_order", "day"], kind="stable", ignore_index=True)
+        day = day.drop(columns="_order")
+    if out is not None:
+        write_parquet(runs, out / RUNS_FILE)
+        if day is not None:
+            write_parquet(day, out / DAILY_FILE)
+    return Batch(runs, day, total, engine, time.monotonic() - start)
+
+
+def _runs_table(
+    rows: list[dict],
+    configs: list[SimConfig],
+    points: list[str],
+    replicates: int,
+    summary: pd.DataFrame,
+) -> pd.DataFrame:
+    """The runs of every row, in row order: keys, the row's settings, seeds, metrics."""
+    params = list(dict.fromkeys(k for row in rows for k in row if k not in PRESETS))
+    by_run = summary.drop(columns=["engine_seconds"], errors="ignore").set_index("run_id")
+    ids = [run_id(p, r) for p in points for r in range(replicates)]
+    runs = by_run.loc[ids].reset_index()
+    for k in params:
+        values = [row.get(k) for row in rows for _ in range(replicates)]
+        runs[k] = parameter_column(pd.Series(values, dtype=object))
+    runs["base_seed"] = [cfg.seed for cfg in configs for _ in range(replicates)]
+    metrics = [c for c in runs.columns if c not in {*KEY_COLUMNS, *params, "base_seed"}]
+    order = KEY_COLUMNS + params + ["replicate", "seed", "base_seed"]
+    order += [c for c in metrics if c not in order]
+    return runs[order]
+
+
+def read_settings(path: Path | str) -> pd.DataFrame:
+    """A settings table from a ``.parquet`` or ``.csv`` file (one column per setting).
+
+    Raises:
+        ValueError: the file is missing, unreadable, of another kind, or empty.
+    """
+    path = Path(path)
+    kinds = {".parquet": pd.read_parquet, ".csv": pd.read_csv}
+    if path.suffix not in kinds:
+        raise ValueError(f"settings file {path}: must end in .parquet or .csv")
+    try:
+        table = kinds[path.suffix](path)
+    except FileNotFoundError:
+        raise ValueError(f"settings file {path} does not exist") from None
+    except Exception as err:  # noqa: BLE001 - any parser's error for a malformed file
+        what = " ".join(str(err).split()) or type(err).__name__
+        raise ValueError(f"settings file {path} is unreadable: {what}") from err
+    if table.empty or not len(table.columns):
+        raise ValueError(f"settings file {path} has no rows: one row per point is needed")
+    return table
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    """``python -m sim batch SETTINGS [overrides...]``: run a settings table."""
+    import argparse
+
+    ap = argparse.ArgumentParser(
+        prog="python -m sim batch",
+        description="Run every row of a settings table (.parquet or .csv; columns are "
+        "dotted settings, e.g. group.price, and optionally group and policy presets) for "
+        "some replicate seeds on every core; write runs.parquet (and daily.parquet) into "
+        "OUT. A rerun into the same OUT resumes.",
+    )
+    ap.add_argument("settings", type=Path, help="the settings table")
+    ap.add_argument("overrides", nargs="*", help="overrides under every row (group=kol ...)")
+    ap.add_argument("--out", type=Path, required=True, help="folder for the tables (resumes)")
+    ap.add_argument("--replicates", type=int, default=1, help="replicate seeds per row (1)")
+    ap.add_argument("--days", type=int, default=None, help="horizon in days (the config's)")
+    ap.add_argument("--daily", action="store_true", help="also keep the daily rows")
+    ap.add_argument("--jobs", type=int, default=-1, help="processes (-1: every core)")
+    args = ap.parse_args(list(argv) if argv is not None else None)
+    table = read_settings(args.settings)
+    batch = evaluate(
+        table, args.replicates, args.days, args.overrides, args.out, args.daily, args.jobs
+    )
+    speed = batch.engine_seconds / batch.wall_seconds if batch.wall_seconds else math.nan
+    print(
+        f"batch: {len(batch.runs)} runs ({batch.ran} run now) in {clock(batch.wall_seconds)}"
+        f" (engine time / wall time = {speed:.2f}); tables in {args.out}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
