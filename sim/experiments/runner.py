@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,14 +34,50 @@ def replicate_seed(base: int, replicate: int) -> int:
     return int(np.random.SeedSequence([base, replicate]).generate_state(1, np.uint64)[0] >> 1)
 
 
+@contextlib.contextmanager
+def finish_before_interrupt() -> Iterator[None]:
+    """Let a Ctrl-C (SIGINT) take effect when the block ends, not inside it.
+
+    Numba cannot be interrupted while it compiles or loads the engine (the first run in
+    a process): a KeyboardInterrupt raised inside it was measured to end the process with
+    a segmentation fault, or with Numba's "no compiled object yet" error. A run takes
+    well under a second once compiled, so every run finishes and the interrupt follows.
+    Only the main thread receives signals; elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def later(signum, frame):
+        if not caught:
+            print(
+                "interrupt: stopping when the current run ends (the first run of a process "
+                "compiles the engine, which cannot be interrupted)",
+                file=sys.stderr,
+                flush=True,
+            )
+        caught.append(signum)
+
+    previous = signal.signal(signal.SIGINT, later)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 def run_one(cfg: SimConfig, replicate: int = 0) -> tuple[pd.DataFrame, dict]:
     """Run one replicate; return its daily table and summary row.
 
     Both carry ``run_id``, ``point``, ``group``, ``policy`` and ``replicate`` first, so a
-    daily row joins to its summary row on ``run_id``.
+    daily row joins to its summary row on ``run_id``. An interrupt waits for the run to
+    end (:func:`finish_before_interrupt`).
     """
     seed = replicate_seed(cfg.seed, replicate)
-    model = GroupModel(cfg, seed=seed).run()
+    with finish_before_interrupt():
+        model = GroupModel(cfg, seed=seed).run()
     daily = daily_frame(model)
     point = point_id(cfg)
     keys = {
