@@ -118,6 +118,14 @@ def test_an_interrupt_keeps_what_finished_and_a_rerun_completes_it(tmp_path, mon
     pd.testing.assert_frame_equal(resumed.runs, whole.runs)
 
 
+def test_a_seed_column_is_the_base_seed(tmp_path):
+    got = evaluate(
+        [{"seed": 3, "run.days": 4}, {"seed": 4, "run.days": 4}], out=tmp_path, progress=None
+    )
+    assert list(got.runs["base_seed"]) == [3, 4] and list(got.runs.columns).count("seed") == 1
+    assert got.runs["seed"].nunique() == 2 and (tmp_path / "runs.parquet").is_file()
+
+
 def test_identical_rows_run_once():
     rows = pd.DataFrame({"policy": ["feelings", "feelings"], "run.days": [4, 4]})
     got = evaluate(rows, replicates=1, jobs=1, progress=None)

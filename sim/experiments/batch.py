@@ -44,7 +44,13 @@ from sim.core.errors import ConfigError
 from sim.experiments.parallel import available_cores, imap_parallel
 from sim.experiments.progress import clock
 from sim.experiments.runner import run_one
-from sim.experiments.sweep import DAILY_FILE, KEY_COLUMNS, RUNS_FILE, parameter_column
+from sim.experiments.sweep import (
+    DAILY_FILE,
+    KEY_COLUMNS,
+    NOT_PARAMETERS,
+    RUNS_FILE,
+    parameter_column,
+)
 from sim.records.io import write_parquet
 from sim.records.points import point_id, run_id
 
@@ -106,12 +112,15 @@ def configs_for(
     from sim.model import check_config
 
     base = [*base, *([f"run.days={days}"] if days is not None else [])]
+    bases: dict[tuple[str, ...], SimConfig] = {}  # with_values copies: one base per preset
     configs = []
     for i, row in enumerate(rows):
         presets = tuple(f"{k}={row[k]}" for k in PRESETS if k in row)
         values = {k: v for k, v in row.items() if k not in PRESETS}
         try:
-            configs.append(check_config(with_values(compose([*base, *presets]), values)))
+            if presets not in bases:
+                bases[presets] = compose([*base, *presets])
+            configs.append(check_config(with_values(bases[presets], values)))
         except ConfigError as err:
             raise ConfigError(f"settings row {i}: {err.field}", err.value, err.allowed) from err
     return configs
@@ -323,7 +332,8 @@ def _runs_table(
     summary: pd.DataFrame,
 ) -> pd.DataFrame:
     """The runs of every row, in row order: keys, the row's settings, seeds, metrics."""
-    params = list(dict.fromkeys(k for row in rows for k in row if k not in PRESETS))
+    # as in a sweep's table: the base seed is base_seed, presets are group and policy
+    params = list(dict.fromkeys(k for row in rows for k in row if k not in NOT_PARAMETERS))
     by_run = summary.drop(columns=["engine_seconds"], errors="ignore").set_index("run_id")
     ids = [run_id(p, r) for p in points for r in range(replicates)]
     runs = by_run.loc[ids].reset_index()

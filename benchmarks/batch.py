@@ -1,0 +1,93 @@
+"""Speed of the batch evaluator against the engine's own time for the same runs.
+
+Usage::
+
+    .venv/bin/python benchmarks/batch.py                      # 2,000 points x 365 days
+    .venv/bin/python benchmarks/batch.py --points 10000       # 10,000 group-years
+    .venv/bin/python benchmarks/batch.py --points 20 --days 30 --rounds 1   # a smoke run
+
+Each round runs ``--points`` points of the default group (distinct base seeds, one
+replicate each) for ``--days`` days through ``sim.experiments.batch.evaluate`` on
+``--jobs`` processes, keeping its part files in a fresh folder (as a study would), and
+reports:
+
+- ``wall_s``: the evaluator's wall time, from the settings table to the runs table;
+- ``engine_s``: the time the same runs spent inside ``runner.run_one`` (building the
+  model, running it, building its tables), summed over the worker processes;
+- ``ratio`` = ``wall_s / (engine_s / jobs)``: 1.0 would mean no time lost to composing,
+  checking, dispatching, collecting and writing. Issue 14's bar is <= 1.10.
+
+The compiled engine is loaded (or compiled) by an untimed warm-up batch first. Medians
+over rounds are reported with every round's figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from speed import write_json  # noqa: E402  (benchmarks/speed.py)
+
+from sim.experiments.batch import evaluate  # noqa: E402
+
+BAR_RATIO = 1.10  # issue 14: wall time within 10% of the engine's time / cores
+
+
+def one_round(points: int, days: int, jobs: int, first_seed: int) -> dict:
+    """Time one batch of ``points`` distinct points (seeds from ``first_seed``)."""
+    settings = [{"seed": first_seed + i} for i in range(points)]
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        got = evaluate(settings, replicates=1, days=days, out=Path(out), jobs=jobs, progress=None)
+        wall = time.perf_counter() - start
+    engine = got.engine_seconds
+    return {
+        "wall_s": wall,
+        "engine_s": engine,
+        "ratio": wall / (engine / jobs),
+        "runs": len(got.runs),
+        "group_years_per_s": points * days / 365 / wall,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--points", type=int, default=2000)
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args(argv)
+    start = time.perf_counter()
+    one_round(2 * args.jobs, 3, args.jobs, first_seed=10**6)  # load (or compile) the engine
+    print(f"warm-up (engine load or compile): {time.perf_counter() - start:.1f} s")
+    rounds = []
+    for k in range(args.rounds):
+        r = one_round(args.points, args.days, args.jobs, first_seed=k * args.points)
+        rounds.append(r)
+        print(
+            f"round {k + 1}: wall {r['wall_s']:.1f} s, engine {r['engine_s']:.1f} s over "
+            f"{args.jobs} processes, ratio {r['ratio']:.3f}, "
+            f"{r['group_years_per_s']:.1f} group-years/s"
+        )
+    summary = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
+    print(
+        f"median of {len(rounds)}: wall {summary['wall_s']:.1f} s, engine/jobs "
+        f"{summary['engine_s'] / args.jobs:.1f} s, ratio {summary['ratio']:.3f} "
+        f"(bar <= {BAR_RATIO}), {summary['group_years_per_s']:.1f} group-years/s"
+    )
+    result = {"settings": vars(args) | {"json": str(args.json)}, "rounds": rounds}
+    result["summary"] = summary | {"bar_ratio": BAR_RATIO}
+    if args.json:
+        write_json(args.json, result)
+    return result
+
+
+if __name__ == "__main__":
+    main()
