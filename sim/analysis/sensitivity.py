@@ -140,17 +140,24 @@ def indices(
 def noise_share(per_replicate: np.ndarray) -> float:
     """Share of the variance of the per-sample means that is seed noise.
 
-    ``per_replicate`` has one row per sample and one column per replicate seed. The
-    noise variance of a sample's mean is its within-sample variance over the number of
-    replicates; its average over samples, divided by the variance of the means, is the
-    share of the output's variance the indices cannot attribute to any parameter (0:
-    none, near 1: the design mostly measures noise and needs more replicates).
+    ``per_replicate`` has one row per sample and one column per replicate seed; the
+    seeds are common to all samples (replicate ``r`` of every sample uses seed ``r``),
+    so a seed's own effect (one seed's groups live longer whatever the parameters)
+    shifts every sample's mean alike and is no noise for the indices. The model is
+    ``y[i, r] = mu[i] + s[r] + e[i, r]``; the noise variance of a sample's mean is
+    ``var(e) / R``, with ``var(e)`` estimated from the two-way residuals. Divided by the
+    variance of the means, it is the share of that variance the indices cannot attribute
+    to any parameter (0: none; near 1: the design mostly measures noise and needs more
+    replicates). NaN with one replicate, or when the means do not vary.
     """
     y = np.asarray(per_replicate, dtype=float)
-    if y.ndim != 2 or y.shape[1] < 2:
+    if y.ndim != 2 or y.shape[1] < 2 or y.shape[0] < 2:
         return math.nan
+    n, reps = y.shape
     means = y.mean(axis=1)
     total = means.var(ddof=1)
     if total == 0:
         return math.nan
-    return float(np.mean(y.var(axis=1, ddof=1) / y.shape[1]) / total)
+    resid = y - means[:, None] - y.mean(axis=0)[None, :] + y.mean()
+    var_e = float((resid**2).sum() / ((n - 1) * (reps - 1)))
+    return var_e / reps / total
