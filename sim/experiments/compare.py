@@ -14,6 +14,13 @@ Any Hydra override applies to every policy, plus ``policies=a,b,c`` to choose th
 the order (the first is the reference of the log-rank tests), e.g.::
 
     python -m sim compare group=learning policies=feelings,money,hands_off run.replicates=10
+
+**Plausible worlds.** The comparison above covers seed noise at one parameter setting.
+``--worlds N`` (default 20; ``--worlds 0`` for none) also runs the first two policies
+in N of the calibration's accepted parameter sets (``sim.experiments.worlds``), each on
+the same paired seeds, and the verdict says in how many the first outlived the second,
+with the gap's distribution (``figures/worlds_gap.png``, ``worlds.parquet``) and, where
+the verdict flips, the parameters that move with the gap.
 """
 
 from __future__ import annotations
@@ -29,22 +36,40 @@ from sim.analysis.verdict import overall_logrank, verdict
 from sim.config.compose import compose
 from sim.core.causes import CAUSE_NAMES
 from sim.core.errors import ConfigError
+from sim.experiments.batch import configs_for
 from sim.experiments.runner import run_point
+from sim.experiments.worlds import draw_worlds, read_worlds, run_worlds, worlds_settings
 from sim.model import check_config
+from sim.presentation.figures import worlds_gap
 from sim.presentation.plots import all_figures
-from sim.presentation.reports import comparison_markdown, comparison_table
+from sim.presentation.reports import comparison_markdown, comparison_table, worlds_markdown
 from sim.records.io import write_parquet, write_text
 
 DEFAULT_POLICIES = ("feelings", "money")
 DEFAULT_REPLICATES = 5
+DEFAULT_WORLDS = 20  # keeps the default comparison under a minute on 2 cores (README)
 
 
-def parse_args(argv: list[str]) -> tuple[list[str], list[str]]:
-    """Split ``policies=...`` from the Hydra overrides; default 5 replicates."""
-    policies, overrides = list(DEFAULT_POLICIES), []
-    for arg in argv:
+def parse_args(argv: list[str]) -> tuple[list[str], list[str], int]:
+    """Split ``policies=...`` and ``--worlds N`` from the Hydra overrides.
+
+    Returns:
+        (policies, overrides with 5 replicates unless given, worlds).
+    """
+    policies, overrides, worlds = list(DEFAULT_POLICIES), [], DEFAULT_WORLDS
+    args = list(argv)
+    while args:
+        arg = args.pop(0)
         if arg.startswith("policies="):
             policies = [p for p in arg.split("=", 1)[1].split(",") if p]
+        elif arg == "--worlds" or arg.startswith("--worlds="):
+            text = arg.partition("=")[2] if "=" in arg else (args.pop(0) if args else "")
+            if not text.isdigit():
+                raise SystemExit(
+                    f"config error: --worlds={text!r} is not allowed: must be a whole number"
+                    " (0: no worlds)"
+                )
+            worlds = int(text)
         else:
             overrides.append(arg)
     if not policies:
@@ -55,7 +80,7 @@ def parse_args(argv: list[str]) -> tuple[list[str], list[str]]:
         )
     if not any(o.startswith("run.replicates=") for o in overrides):
         overrides.append(f"run.replicates={DEFAULT_REPLICATES}")
-    return policies, overrides
+    return policies, overrides, worlds
 
 
 def claim_folder(parent: Path, stem: str) -> Path:
@@ -78,9 +103,12 @@ def claim_folder(parent: Path, stem: str) -> Path:
 def main(argv: list[str] | None = None, out_root: Path = Path("results/compare")) -> Path:
     """Run the comparison, write its report, tables and figures; return the folder."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    policies, overrides = parse_args(argv)
-    try:  # every policy is checked before any runs
+    policies, overrides, n_worlds = parse_args(argv)
+    try:  # every policy, and the worlds, are checked before any runs
         configs = [check_config(compose([*overrides, f"policy={p}"])) for p in policies]
+        if n_worlds and len(policies) >= 2:
+            picked = draw_worlds(read_worlds(), n_worlds, configs[0].seed)
+            configs_for(worlds_settings(picked, policies[:2]), overrides)
     except ConfigError as err:
         raise SystemExit(f"config error: {err}") from None
     first = configs[0]
@@ -105,7 +133,20 @@ def main(argv: list[str] | None = None, out_root: Path = Path("results/compare")
     text = verdict(stats, overall_p=overall)
     command = " ".join(["python -m sim compare", *argv])
     report = out / "report.md"
-    write_text(comparison_markdown(runs, stats, text, first, command, overall), report)
+    markdown = comparison_markdown(runs, stats, text, first, command, overall)
+    worlds_text = None
+    if n_worlds and len(policies) >= 2:
+        print(f"running {n_worlds} plausible worlds x {', '.join(policies[:2])} ...", flush=True)
+        w_runs, gaps, worlds_text = run_worlds(
+            picked, policies[:2], first.run.replicates, overrides, out / "worlds"
+        )
+        write_parquet(w_runs, out / "worlds" / "runs.parquet")
+        write_parquet(gaps, out / "worlds.parquet")
+        worlds_gap(gaps, out / "figures" / "worlds_gap.png", policies[:2])
+        markdown += "\n" + worlds_markdown(
+            gaps, worlds_text, policies[:2], "figures/worlds_gap.png"
+        )
+    write_text(markdown, report)
 
     table = comparison_table(stats)
     causes = [f"exits_{c}" for c in CAUSE_NAMES]
@@ -118,6 +159,8 @@ def main(argv: list[str] | None = None, out_root: Path = Path("results/compare")
     exits = table.set_index("policy")[causes].rename(columns=lambda c: c[6:])
     print(exits.to_string(float_format=lambda v: f"{v:.1f}"))
     print(f"\nverdict: {text}")
+    if worlds_text:
+        print(f"\nover plausible worlds: {worlds_text}")
     print(f"\nreport:  {report}\ntables:  {out}/runs.parquet, {out}/daily.parquet")
     print(f"figures: {out}/figures/ ({', '.join(p.name for p in figures)})")
     return out

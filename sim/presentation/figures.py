@@ -539,3 +539,25 @@ def tradeoff(runs: pd.DataFrame, path: Path, by: str = "policy") -> pd.DataFrame
         ax.set_ylim(bottom=0)
         _save(fig, path)
     return table
+
+
+def worlds_gap(gaps: pd.DataFrame, path: Path, policies: Sequence[str]) -> pd.DataFrame:
+    """Histogram of the restricted-mean-lifespan gap across plausible worlds.
+
+    Returns:
+        The figure's data: the per-world gaps (``sim.analysis.worlds.world_gaps``).
+    """
+    first, second = list(policies)[:2]
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    values = gaps["gap"].to_numpy(float)
+    bins = min(30, max(5, len(values) // 2))
+    ax.hist(values, bins=bins, color="tab:blue", alpha=0.8, edgecolor="white")
+    ax.axvline(0, color="0.2", lw=1, ls="--")
+    ax.axvline(float(np.median(values)), color="tab:orange", lw=1.5, label="median")
+    wins = int((values > 0).sum())
+    ax.set_title(f"{first} outlived {second} in {wins} of {len(values)} worlds", fontsize=10)
+    ax.set_xlabel(f"restricted mean lifespan, {first} - {second} (days)")
+    ax.set_ylabel("worlds")
+    ax.legend(fontsize=8)
+    _save(fig, path)
+    return gaps

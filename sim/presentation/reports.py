@@ -214,3 +214,34 @@ def summary_text(summary: pd.DataFrame) -> str:
     exits = summary[[f"exits_{c}" for c in CAUSE_NAMES]].sum()
     causes = ", ".join(f"{c}={int(exits[f'exits_{c}'])}" for c in CAUSE_NAMES)
     return f"{text}\nexits by cause (all runs): {causes}"
+
+
+def worlds_markdown(gaps: pd.DataFrame, text: str, policies: list[str], figure: str) -> str:
+    """The report's section on plausible worlds: the verdict, the gap's spread, a table.
+
+    Args:
+        gaps: ``sim.analysis.worlds.world_gaps`` (one row per world).
+        text: ``sim.analysis.worlds.worlds_verdict``.
+        policies: the compared policies (the gap is the first minus the second).
+        figure: the gap histogram, relative to the report.
+    """
+    first, second = policies[:2]
+    lines = [
+        "## Over plausible worlds",
+        "",
+        text,
+        "",
+        f"Each world is one of the calibration's accepted parameter sets "
+        f"(`configs/worlds/accepted.csv`); the gap is the restricted mean lifespan of "
+        f"`{first}` minus `{second}` within the horizon, averaged over paired seeds.",
+        "",
+        f"![gap across worlds]({figure})",
+        "",
+    ]
+    header = ["world", *(f"RMST {p}" for p in policies), "gap (days)", "± se"]
+    rows = [
+        [int(r["world"]), *(_num(r[f"rmst_{p}"], 0) for p in policies), _num(r["gap"], 0),
+         _num(r["gap_se"], 0)]
+        for _, r in gaps.sort_values("gap").iterrows()
+    ]  # fmt: skip
+    return "\n".join([*lines, md_table(header, rows), ""])

@@ -51,7 +51,7 @@ from sim.core.constants import HOURS_PER_DAY
 from sim.experiments.parallel import run_parallel
 from sim.experiments.runner import replicate_seed
 from sim.model import GroupModel
-from sim.records.io import write_parquet
+from sim.records.io import write_parquet, write_text
 from sim.records.summary import daily_frame
 from sim.validation.measures import (
     ACTIVITY_WINDOWS,
@@ -361,6 +361,18 @@ def trials_table(st) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("loss").reset_index(drop=True)
 
 
+def worlds_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The accepted trials as plausible worlds (``sim.experiments.worlds``).
+
+    One row per accepted trial: ``world`` (its trial number), ``loss``, and every
+    parameter that applies to every group type, by its dotted setting name (those fitted
+    for one type, ``temporary.*``, are left out).
+    """
+    keys = [k for k in PARAMS if k.partition(".")[0] not in MIX_GROUPS]
+    accepted = table[table["accepted"]].sort_values("trial")
+    return accepted[["trial", "loss", *keys]].rename(columns={"trial": "world"})
+
+
 def main(argv: list[str] | None = None) -> pd.DataFrame:
     """Run or resume the search, print the best trial's errors, save the trials table."""
     ap = argparse.ArgumentParser(prog="python -m sim calibrate", description=__doc__.split("\n")[0])
@@ -376,6 +388,8 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     out = args.out or Path("results/calibration") / f"{datetime.now():%Y-%m-%d_%H-%M-%S}"
     table = trials_table(study(out, args.trials, args.quick, args.jobs))
     write_parquet(table, out / "trials.parquet")
+    worlds = worlds_table(table)
+    write_text(worlds.to_csv(index=False), out / "worlds.csv")
     best = table.iloc[0]
     print(
         f"\nbest of {len(table)} trials: trial {best['trial']}, loss {best['loss']:.3f};"
