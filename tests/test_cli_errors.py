@@ -58,7 +58,9 @@ def bad_tables(tmp_path: Path) -> dict[str, Path]:
     return folders
 
 
-@pytest.mark.parametrize("command", ["compare", "report", "plots", "validate", "calibrate"])
+@pytest.mark.parametrize(
+    "command", ["compare", "report", "plots", "validate", "calibrate", "batch", "sensitivity"]
+)
 def test_help_prints_help(command):
     proc = sim(command, "--help")
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -99,9 +99,12 @@ def test_runs_section_lists_every_run(compared):
 
 
 def test_parse_args():
-    assert compare.parse_args([]) == (["feelings", "money"], ["run.replicates=5"])
-    policies, overrides = compare.parse_args(["policies=money,hands_off", "run.replicates=2"])
+    assert compare.parse_args([]) == (["feelings", "money"], ["run.replicates=5"], 20)
+    policies, overrides, worlds = compare.parse_args(
+        ["policies=money,hands_off", "run.replicates=2", "--worlds", "3"]
+    )
     assert policies == ["money", "hands_off"] and overrides == ["run.replicates=2"]
+    assert worlds == 3 and compare.parse_args(["--worlds=0"])[2] == 0
     with pytest.raises(SystemExit, match="policies=money,money is not allowed"):
         compare.parse_args(["policies=money,money"])
     with pytest.raises(SystemExit, match="config error: policy='nope' is not allowed"):

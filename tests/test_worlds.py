@@ -62,6 +62,12 @@ def test_the_verdict_counts_worlds_and_names_drivers_of_flips():
     text = worlds_verdict(gaps, POLICIES, drivers(gaps, worlds))
     assert text.startswith("feelings outlived money in 3 of 4 plausible parameter sets (each 3")
     assert "x.y (rho +1.00)" in text and "small sample" in text
+    worlds["x.y"] = [0.0, 3.0, 1.0, 2.0]  # unrelated to the gap: no driver is named
+    text = worlds_verdict(gaps, POLICIES, drivers(gaps, worlds))
+    assert "no world parameter moves with the gap" in text and "rho" not in text
+    one_sided = world_gaps(made_up_runs([-3.0, -5.0]), POLICIES)
+    text = worlds_verdict(one_sided, POLICIES, drivers(one_sided, worlds.head(2)))
+    assert text.startswith("feelings outlived money in 0 of 2") and "flips" not in text
 
 
 def test_draws_are_reproducible_and_bounded():

@@ -91,12 +91,19 @@ def worlds_verdict(gaps: pd.DataFrame, policies: list[str], top: pd.DataFrame) -
     )
     if decided:
         text += f"; sign test across worlds p = {p:.3g}" if p >= 0.001 else "; sign test p < 0.001"
-    if wins < n and len(top):
-        named = ", ".join(f"{r.parameter} (rho {r.rho:+.2f})" for r in top.itertuples())
-        text += (
-            f". Where the verdict flips, the gap moves most with {named} "
-            f"(Spearman rank correlation over the {n} worlds)"
-        )
+    if 0 < wins < n:  # the verdict flips in some worlds: which parameters go with it?
+        real = top[top["p"] < ALPHA]
+        if len(real):
+            named = ", ".join(f"{r.parameter} (rho {r.rho:+.2f})" for r in real.itertuples())
+            text += (
+                f". Where the verdict flips, the gap moves most with {named} "
+                f"(Spearman rank correlation over the {n} worlds, p < {ALPHA})"
+            )
+        else:
+            text += (
+                f". The verdict flips in {n - wins} worlds, but no world parameter moves "
+                f"with the gap (Spearman p >= {ALPHA} for each): the flips look like seed noise"
+            )
     if n < 30:
         text += f". {n} worlds is a small sample: rerun with --worlds 60 for a firmer count"
     return text + "."
