@@ -93,11 +93,8 @@ def read_params(path: Path | str) -> list[Parameter]:
             raise ConfigError(
                 f"{path}: {name}", entry, "must be [low, high] or [low, high, reason]"
             )
-        params.append(
-            Parameter(
-                str(name), float(entry[0]), float(entry[1]), why=str(entry[2:] and entry[2] or "")
-            )
-        )
+        why = str(entry[2]) if len(entry) == 3 else ""
+        params.append(Parameter(str(name), float(entry[0]), float(entry[1]), why=why))
     return params
 
 
@@ -293,6 +290,13 @@ def report_text(table: pd.DataFrame, design: dict) -> str:
             spread += " (one replicate: seed noise not estimated)"
         else:
             spread += f", seed-noise share of that variance {noise:.2f}"
+            if noise >= 0.9:
+                spread += " (almost all noise: these indices mean nothing)"
+            elif method == "sobol":
+                spread += (
+                    " (seed noise adds to every ST: an ST near that share is no evidence of"
+                    " an effect)"
+                )
         lines += [
             f"## {output}",
             "",
