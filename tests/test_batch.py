@@ -205,3 +205,23 @@ def test_command_line_writes_the_tables(tmp_path):
     daily = pd.read_parquet(tmp_path / "out" / "daily.parquet")
     assert len(runs) == 8 and set(daily["run_id"]) == set(runs["run_id"])
     assert "batch: 8 runs (8 run now)" in res.stdout
+
+
+@pytest.mark.slow
+def test_submitit_jobs_give_the_same_tables(tmp_path):
+    """The cluster path (submitit) with local processes: the code SLURM runs."""
+    rows = grid().head(3).assign(**{"run.days": 6})
+    here = evaluate(rows, replicates=2, jobs=1, progress=None)
+    options = {"per_job": 2, "timeout_min": 10}
+    jobs = evaluate(rows, 2, out=tmp_path, cluster="local", cluster_options=options, progress=None)
+    pd.testing.assert_frame_equal(jobs.runs, here.runs)
+    assert len(list((tmp_path / "submitit").glob("*_result.pkl"))) == 3  # 6 runs, 2 per job
+    again = evaluate(rows, 2, out=tmp_path, cluster="local", cluster_options=options, progress=None)
+    assert again.ran == 0
+
+
+def test_a_cluster_needs_a_folder_and_a_known_name(tmp_path):
+    with pytest.raises(ConfigError, match="a folder is needed"):
+        evaluate([{"run.days": 4}], cluster="local", progress=None)
+    with pytest.raises(ConfigError, match="must be none"):
+        evaluate([{"run.days": 4}], out=tmp_path, cluster="pbs", progress=None)

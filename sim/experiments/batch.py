@@ -41,7 +41,7 @@ from sim.config.compose import compose
 from sim.config.schema import SimConfig
 from sim.config.values import with_values
 from sim.core.errors import ConfigError
-from sim.experiments.parallel import available_cores, imap_parallel
+from sim.experiments.parallel import available_cores, imap_parallel, imap_submitit
 from sim.experiments.progress import clock
 from sim.experiments.runner import run_one
 from sim.experiments.sweep import (
@@ -235,6 +235,8 @@ def evaluate(
     daily: bool = False,
     jobs: int | None = None,
     progress: TextIO | None = sys.stderr,
+    cluster: str | None = None,
+    cluster_options: Mapping[str, Any] | None = None,
 ) -> Batch:
     """Run every settings row for ``replicates`` seeds; return the runs (and daily) table.
 
@@ -250,8 +252,13 @@ def evaluate(
         base: overrides under every row, as on the command line (``["group=kol"]``).
         out: a folder to keep finished runs in and resume from (None: keep nothing).
         daily: also return (and keep) the daily rows.
-        jobs: processes; None or -1 = every available core.
+        jobs: processes; None or -1 = every available core (without ``cluster``).
         progress: where progress lines go (None: nowhere).
+        cluster: None to run on this machine's cores (joblib); ``"slurm"`` for a SLURM
+            job array, or ``"local"`` for the same submitit path in local processes
+            (``parallel.imap_submitit``; needs ``out``, where the jobs' files go).
+        cluster_options: submitit settings (``slurm_partition``, ``timeout_min``, ...)
+            and ``per_job``, the runs per job (default 50).
 
     Returns:
         The :class:`Batch`.
@@ -261,6 +268,10 @@ def evaluate(
     """
     if not isinstance(replicates, int) or isinstance(replicates, bool) or replicates < 1:
         raise ConfigError("replicates", replicates, "must be a whole number >= 1")
+    if cluster not in (None, "local", "slurm"):
+        raise ConfigError("cluster", cluster, "must be none (this machine), local or slurm")
+    if cluster is not None and out is None:
+        raise ConfigError("out", None, "a folder is needed with a cluster (its jobs' files)")
     start = time.monotonic()
     rows = settings_rows(settings)
     configs = configs_for(rows, base, days)
@@ -293,9 +304,14 @@ def evaluate(
     new_rows: list[dict] = []
     new_daily: list[pd.DataFrame] = []
     try:
-        for _, results in imap_parallel(
-            _task, tasks, jobs, cost=lambda t: t[0].run.days * len(t[1])
-        ):
+        if cluster is None:
+            cost = lambda t: t[0].run.days * len(t[1])  # noqa: E731
+            done_tasks = imap_parallel(_task, tasks, jobs, cost=cost)
+        else:
+            options = dict(cluster_options or {})
+            per_job = options.pop("per_job", 50)
+            done_tasks = imap_submitit(_task, tasks, out / "submitit", cluster, per_job, **options)
+        for _, results in done_tasks:
             parts.add(results)
             new_rows += [row for _, row in results]
             new_daily += [d for d, _ in results if d is not None]
@@ -387,11 +403,22 @@ def main(argv: Iterable[str] | None = None) -> int:
     ap.add_argument("--days", type=int, default=None, help="horizon in days (the config's)")
     ap.add_argument("--daily", action="store_true", help="also keep the daily rows")
     ap.add_argument("--jobs", type=int, default=-1, help="processes (-1: every core)")
+    ap.add_argument(
+        "--cluster", choices=["slurm", "local"], default=None,
+        help="run as submitit jobs: a SLURM job array, or local processes (default: joblib)",
+    )  # fmt: skip
+    ap.add_argument("--partition", default=None, help="SLURM partition (with --cluster slurm)")
+    ap.add_argument("--per-job", type=int, default=50, help="runs per submitit job (50)")
+    ap.add_argument("--timeout-min", type=int, default=120, help="minutes per job (120)")
     args = ap.parse_args(list(argv) if argv is not None else None)
     table = read_settings(args.settings)
+    options: dict[str, Any] = {"per_job": args.per_job, "timeout_min": args.timeout_min}
+    if args.cluster == "slurm" and args.partition:
+        options["slurm_partition"] = args.partition
     batch = evaluate(
-        table, args.replicates, args.days, args.overrides, args.out, args.daily, args.jobs
-    )
+        table, args.replicates, args.days, args.overrides, args.out, args.daily, args.jobs,
+        cluster=args.cluster, cluster_options=options,
+    )  # fmt: skip
     speed = batch.engine_seconds / batch.wall_seconds if batch.wall_seconds else math.nan
     print(
         f"batch: {len(batch.runs)} runs ({batch.ran} run now) in {clock(batch.wall_seconds)}"

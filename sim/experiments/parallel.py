@@ -14,6 +14,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 _WATCHED: set[str] = set()  # the launching processes this worker already watches
@@ -111,6 +112,50 @@ def imap_parallel(
     yield from Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size="auto")(
         delayed(_indexed)(fn, i, tasks[i], me) for i in order
     )
+
+
+def _run_chunk(fn: Callable[[Any], Any], chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+    return [(i, fn(task)) for i, task in chunk]
+
+
+def imap_submitit(
+    fn: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    folder: Path | str,
+    cluster: str = "slurm",
+    per_job: int = 50,
+    **params: Any,
+) -> Iterator[tuple[int, Any]]:
+    """:func:`imap_parallel` through submitit: ``per_job`` tasks per job, jobs as they end.
+
+    With ``cluster="slurm"`` the jobs are a SLURM job array (``params`` are submitit's
+    ``slurm_*`` settings without the prefix, e.g. ``partition``, ``timeout_min``,
+    ``array_parallelism``); with ``"local"`` they are local processes, the same code
+    path without a cluster. Jobs' logs and pickles go to ``folder``. An interrupt
+    cancels the jobs not yet finished (on SLURM, ``scancel``).
+
+    Yields:
+        (index of the task, its result), job by job in the order the jobs finish.
+    """
+    if not tasks:
+        return
+    import submitit
+
+    executor = submitit.AutoExecutor(folder=folder, cluster=cluster)
+    executor.update_parameters(**params)
+    chunks = [
+        [(i, tasks[i]) for i in range(k, min(k + per_job, len(tasks)))]
+        for k in range(0, len(tasks), per_job)
+    ]
+    with executor.batch():  # one array submission
+        jobs = [executor.submit(_run_chunk, fn, chunk) for chunk in chunks]
+    try:
+        for job in submitit.helpers.as_completed(jobs):
+            yield from job.result()
+    finally:
+        for job in jobs:
+            if not job.done():
+                job.cancel(check=False)
 
 
 def run_parallel(
