@@ -46,10 +46,10 @@ from sim.experiments.progress import clock
 from sim.experiments.runner import run_one
 from sim.experiments.sweep import (
     DAILY_FILE,
-    KEY_COLUMNS,
     NOT_PARAMETERS,
     RUNS_FILE,
     parameter_column,
+    runs_columns,
 )
 from sim.records.io import write_parquet
 from sim.records.points import point_id, run_id
@@ -357,14 +357,15 @@ def _runs_table(
         values = [row.get(k) for row in rows for _ in range(replicates)]
         runs[k] = parameter_column(pd.Series(values, dtype=object))
     runs["base_seed"] = [cfg.seed for cfg in configs for _ in range(replicates)]
-    metrics = [c for c in runs.columns if c not in {*KEY_COLUMNS, *params, "base_seed"}]
-    order = KEY_COLUMNS + params + ["replicate", "seed", "base_seed"]
-    order += [c for c in metrics if c not in order]
-    return runs[order]
+    return runs[runs_columns(runs, params)]
 
 
-def read_settings(path: Path | str) -> pd.DataFrame:
+def read_settings(path: Path | str, what: str = "settings") -> pd.DataFrame:
     """A settings table from a ``.parquet`` or ``.csv`` file (one column per setting).
+
+    Args:
+        path: the file.
+        what: what the table is, for the error messages.
 
     Raises:
         ValueError: the file is missing, unreadable, of another kind, or empty.
@@ -372,16 +373,16 @@ def read_settings(path: Path | str) -> pd.DataFrame:
     path = Path(path)
     kinds = {".parquet": pd.read_parquet, ".csv": pd.read_csv}
     if path.suffix not in kinds:
-        raise ValueError(f"settings file {path}: must end in .parquet or .csv")
+        raise ValueError(f"{what} file {path}: must end in .parquet or .csv")
     try:
         table = kinds[path.suffix](path)
     except FileNotFoundError:
-        raise ValueError(f"settings file {path} does not exist") from None
+        raise ValueError(f"{what} file {path} does not exist") from None
     except Exception as err:  # noqa: BLE001 - any parser's error for a malformed file
-        what = " ".join(str(err).split()) or type(err).__name__
-        raise ValueError(f"settings file {path} is unreadable: {what}") from err
+        why = " ".join(str(err).split()) or type(err).__name__
+        raise ValueError(f"{what} file {path} is unreadable: {why}") from err
     if table.empty or not len(table.columns):
-        raise ValueError(f"settings file {path} has no rows: one row per point is needed")
+        raise ValueError(f"{what} file {path} has no rows: one row per point is needed")
     return table
 
 

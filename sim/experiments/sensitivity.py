@@ -46,7 +46,7 @@ import pandas as pd
 import yaml
 
 from sim.analysis.sensitivity import METHODS, Parameter, check_design, indices, noise_share, sample
-from sim.config.compose import compose
+from sim.config.compose import as_config_error, compose
 from sim.config.values import with_values
 from sim.core.errors import ConfigError
 from sim.experiments.progress import clock
@@ -73,14 +73,13 @@ def read_params(path: Path | str) -> list[Parameter]:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text())
+        with path.open() as f:  # a stream: YAML errors name the file
+            data = yaml.safe_load(f)
     except OSError as err:
         why = err.strerror or type(err).__name__
         raise ConfigError("--params", str(path), f"must be a readable file ({why})") from None
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
-        raise ConfigError(str(path), where, f"must be valid YAML ({err.problem})") from None
+    except yaml.YAMLError as err:
+        raise (as_config_error(err) or ConfigError(str(path), "?", "must be valid YAML")) from None
     entries = data.get("parameters") if isinstance(data, dict) else None
     if not isinstance(entries, dict) or not entries:
         raise ConfigError(str(path), "parameters", "must map each name to [low, high, reason]")

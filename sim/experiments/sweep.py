@@ -206,13 +206,17 @@ def runs_table(points: list[Point]) -> pd.DataFrame:
     runs = pd.concat(frames, ignore_index=True)
     for k in params:
         runs[k] = parameter_column(runs[k].astype(object))
-    metrics = [c for c in runs.columns if c not in {*KEY_COLUMNS, *params, "base_seed"}]
     first = [c for c in KEY_COLUMNS if c in runs.columns]
-    order = first + params + ["replicate", "seed", "base_seed"]
-    order += [c for c in metrics if c not in order]
     by = [c for c in [*first[2:], *params, "replicate"] if c in runs.columns]
     runs = runs.sort_values(by, kind="stable", na_position="last", ignore_index=True)
-    return runs[order]
+    return runs[runs_columns(runs, params)]
+
+
+def runs_columns(runs: pd.DataFrame, params: list[str]) -> list[str]:
+    """A runs table's column order: keys, parameters, replicate and seeds, then metrics."""
+    first = [c for c in KEY_COLUMNS if c in runs.columns]
+    order = first + params + ["replicate", "seed", "base_seed"]
+    return order + [c for c in runs.columns if c not in order]
 
 
 def _daily_of(p: Point) -> pa.Table:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from sim.analysis.worlds import drivers, world_gaps, worlds_verdict
 from sim.core.errors import ConfigError
-from sim.experiments.batch import evaluate
+from sim.experiments.batch import evaluate, read_settings
 
 WORLDS_FILE = "accepted.csv"
 NOT_SETTINGS = ("world", "loss")
@@ -41,13 +41,8 @@ def read_worlds(path: Path | str | None = None) -> pd.DataFrame:
         ValueError: the file is missing, unreadable or holds no world.
     """
     path = Path(path) if path is not None else worlds_path()
-    try:
-        table = pd.read_csv(path)
-    except FileNotFoundError:
-        raise ValueError(f"worlds file {path} does not exist") from None
-    except Exception as err:  # noqa: BLE001 - any parser error for a malformed file
-        raise ValueError(f"worlds file {path} is unreadable: {' '.join(str(err).split())}") from err
-    if "world" not in table.columns or table.empty:
+    table = read_settings(path, "worlds")
+    if "world" not in table.columns:
         raise ValueError(f"worlds file {path} must have a world column and one row per world")
     return table.drop(columns=[c for c in NOT_SETTINGS[1:] if c in table.columns])
 
