@@ -9,6 +9,7 @@ import pytest
 from sim.config.compose import compose
 from sim.model import GroupModel
 from sim.validation import calibrate
+from sim.validation.measures import WINDOW_SUMS
 
 
 def test_errors_are_normalised_and_an_unmeasurable_target_counts_as_five():
@@ -19,12 +20,17 @@ def test_errors_are_normalised_and_an_unmeasurable_target_counts_as_five():
     assert calibrate.errors(measured | {k: math.nan})[k] == 5.0
 
 
+def _sums(window, values):
+    """A run's window sums as ``life_measure`` keys them (NaN: not alive through it)."""
+    return {f"w{window[0]}_{c}": v for c, v in zip(WINDOW_SUMS, values, strict=True)}
+
+
 def _life(i, t, censored, early=(1000, 0, 0, 150), late=(800, 0, 0, 60)):
     row = {"scenario": "feelings", "i": i, "t": t, "censored": censored}
     for w in calibrate.LATE_WINDOWS:
-        row[w] = np.array([1000.0, 600.0, 350.0, 100.0]) if t >= w[1] else None
-    row[calibrate.EARLY] = np.array(early, float)
-    row[calibrate.LATE] = np.array(late, float) if t >= 365 else None
+        row |= _sums(w, (1000.0, 600.0, 350.0, 100.0) if t >= w[1] else [math.nan] * 4)
+    row |= _sums(calibrate.EARLY, early)
+    row |= _sums(calibrate.LATE, late if t >= 365 else [math.nan] * 4)
     return row
 
 

@@ -199,10 +199,10 @@ def test_a_stopped_sweep_leaves_no_worker_and_resumes_to_the_same_tables(sig, re
 
 
 def test_a_killed_parallel_runner_leaves_no_worker(tmp_path):
-    """The validation battery's and calibration's runner stops with its process too."""
+    """The batch evaluator's runner (validation, calibration, searches) stops with its process."""
     script = (
-        "import time; from sim.experiments.parallel import run_parallel; "
-        "run_parallel(time.sleep, [30.0] * 8, jobs=2)"
+        "import time; from sim.experiments.parallel import imap_parallel; "
+        "list(imap_parallel(time.sleep, [30.0] * 8, jobs=2))"
     )
     proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
     try:

@@ -1,4 +1,4 @@
-"""The validation battery guards the model: CI runs the full battery (about 2-3 minutes on
+"""The validation battery guards the model: CI runs the full battery (about 7 minutes on
 2 cores) and fails when a pattern docs/model.md section 11 lists as passing fails, or
 when that table was generated with other code than this (rerun
 ``python -m sim validate --update-docs`` after a change to the model or the battery).

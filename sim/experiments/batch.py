@@ -17,6 +17,14 @@ sweep's (``sim.records.points``), in a few part files rather than a folder per p
 - ``<out>/runs.parquet`` (and ``daily.parquet``): the tables of the whole batch, in the
   schema of a sweep's (``sim.experiments.sweep``), written at the end.
 
+Underneath is :func:`run_work`, which takes :class:`Work` items (a configuration, the
+replicates to run and, optionally, a *measure*: a function of the configuration and the
+run seed returning the run's own figures instead of its summary row). The validation
+battery (its probes) and the calibration (its per-run measures) run through it, and so
+do sensitivity analysis, verdicts over worlds and strategy search through
+:func:`evaluate`: one runner, one way to resume, one cluster path. A run's key is its
+point id, replicate and measure (:func:`measure_id`).
+
 A rerun into the same folder reads the parts, runs only the (point, replicate) pairs
 still missing, and returns the same tables; an interrupt loses at most the runs that
 finished since the last part was written (a part is written every ``PART_RUNS`` runs or
@@ -25,12 +33,15 @@ finished since the last part was written (a part is written every ``PART_RUNS`` 
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import math
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -43,7 +54,7 @@ from sim.config.values import with_values
 from sim.core.errors import ConfigError
 from sim.experiments.parallel import available_cores, imap_parallel, imap_submitit
 from sim.experiments.progress import clock
-from sim.experiments.runner import run_one
+from sim.experiments.runner import finish_before_interrupt, replicate_seed, run_one
 from sim.experiments.sweep import (
     DAILY_FILE,
     NOT_PARAMETERS,
@@ -59,6 +70,7 @@ PARTS_DIR = "parts"
 PART_RUNS = 500  # runs per part file: few files, little lost to an interrupt
 PART_SECONDS = 60.0
 PRESETS = ("group", "policy")  # columns that pick a preset, as group=kol on the command line
+Measure = Callable[[SimConfig, int], dict]  # (configuration, run seed) -> figures
 
 
 @dataclass
@@ -126,25 +138,74 @@ def configs_for(
     return configs
 
 
-def _task(task: tuple[SimConfig, list[int], bool]) -> list[tuple[pd.DataFrame | None, dict]]:
-    """Run the replicates of one point; each run's daily table (if kept) and summary row."""
-    cfg, replicates, keep_daily = task
+def measure_id(measure: Measure | None) -> str:
+    """A short stable id of what a run returns: "" for the standard run's tables.
+
+    A run's key is its point id, its replicate and this id, so the same configuration
+    measured two ways (a probe with and without an intervention) gives two runs.
+    """
+    if measure is None:
+        return ""
+    fn, args, kwargs = measure, (), {}
+    if isinstance(measure, functools.partial):
+        fn, args, kwargs = measure.func, measure.args, measure.keywords
+    text = json.dumps(
+        [f"{fn.__module__}.{fn.__qualname__}", args, kwargs], sort_keys=True, default=str
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Work:
+    """Runs of one configuration: which replicates, what each returns, and its labels.
+
+    Attributes:
+        cfg: a checked configuration; replicate ``r`` runs with the seed
+            ``replicate_seed(cfg.seed, r)``, as in a sweep.
+        replicates: the replicate indices to run.
+        measure: None for the standard run (its summary row, and its daily rows when
+            asked for: a sweep's tables), or a picklable module-level function (or a
+            ``functools.partial`` of one) of ``(config, run seed)`` returning a flat
+            dict of figures: the validation battery's probes, the calibration's measures.
+        tags: columns put first in this work's rows, over any of the same name (e.g.
+            the validation scenario, and a mixture group's own replicate number); not
+            part of a run's key, so identical work under two tags runs once.
+    """
+
+    cfg: SimConfig
+    replicates: tuple[int, ...]
+    measure: Measure | None = None
+    tags: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _task(task: tuple) -> list[tuple[pd.DataFrame | None, dict]]:
+    """Run the replicates of one work item; each run's daily table (if kept) and row."""
+    cfg, keyed, keep_daily, measure = task
     out = []
-    for r in replicates:
+    for r, key in keyed:
         start = time.perf_counter()
-        daily, row = run_one(cfg, r)
+        if measure is None:
+            daily, row = run_one(cfg, r)
+        else:
+            seed = replicate_seed(cfg.seed, r)
+            with finish_before_interrupt():
+                figures = measure(cfg, seed)
+            daily = None
+            row = {"run_id": key, "group": cfg.group.name, "policy": cfg.policy.name}
+            row |= {"replicate": r, "seed": seed} | figures
         row["engine_seconds"] = time.perf_counter() - start
         out.append((daily if keep_daily else None, row))
     return out
 
 
-def read_parts(out: Path, daily: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The runs finished in ``out/parts`` (summary rows, and daily rows when ``daily``).
+def read_parts(out: Path, daily: bool) -> tuple[dict[str, dict], pd.DataFrame | None]:
+    """The runs finished in ``out/parts``: ``{run key: row}`` (and daily rows when ``daily``).
 
     A part whose summary is unreadable is ignored (its runs are run again); with
     ``daily``, so are runs whose daily rows were not kept.
     """
-    summaries, dailies = [], []
+    rows: dict[str, dict] = {}
+    dailies = []
     for path in sorted((out / PARTS_DIR).glob("*-summary.parquet")):
         try:
             summary = pd.read_parquet(path)
@@ -153,24 +214,23 @@ def read_parts(out: Path, daily: bool) -> tuple[pd.DataFrame, pd.DataFrame | Non
                 day = pd.read_parquet(path.with_name(path.name.replace("summary", "daily")))
         except (OSError, ValueError):  # damaged (pyarrow's errors are these): run again
             continue
-        summaries.append(summary)
+        rows |= {row["run_id"]: row for row in summary.to_dict(orient="records")}
         if day is not None:
             dailies.append(day)
-    if not summaries:
-        return pd.DataFrame(columns=["run_id"]), (
-            pd.DataFrame(columns=["run_id"]) if daily else None
-        )
-    summary = pd.concat(summaries, ignore_index=True).drop_duplicates("run_id", keep="last")
     if not daily:
-        return summary, None
+        return rows, None
     day = pd.concat(dailies, ignore_index=True) if dailies else pd.DataFrame(columns=["run_id"])
-    summary = summary[summary["run_id"].isin(set(day["run_id"]))]
-    day = day[day["run_id"].isin(set(summary["run_id"]))].drop_duplicates(["run_id", "day"])
-    return summary, day
+    rows = {k: row for k, row in rows.items() if k in set(day["run_id"])}
+    day = day[day["run_id"].isin(set(rows))].drop_duplicates(["run_id", "day"])
+    return rows, day
 
 
 class _Parts:
-    """Writes finished runs to ``out/parts`` in batches (atomically, daily first)."""
+    """Writes finished runs to ``out/parts`` in batches (atomically, daily first).
+
+    Rows with other columns (other measures) go to parts of their own, so every part
+    reads back exactly the rows written.
+    """
 
     def __init__(self, out: Path | None, keep_daily: bool):
         self.out, self.keep_daily = out, keep_daily
@@ -192,21 +252,25 @@ class _Parts:
         self.last = time.monotonic()
         if self.out is None or not self.rows:
             return
-        stem = f"{time.time_ns()}-{os.getpid()}"
         folder = self.out / PARTS_DIR
-        if self.keep_daily:
-            write_parquet(
-                pd.concat(self.dailies, ignore_index=True), folder / f"{stem}-daily.parquet"
-            )
-        write_parquet(pd.DataFrame(self.rows), folder / f"{stem}-summary.parquet")
+        kinds: dict[tuple[str, ...], list[dict]] = {}
+        for row in self.rows:
+            kinds.setdefault(tuple(row), []).append(row)
+        for n, rows in enumerate(kinds.values()):
+            stem = f"{time.time_ns()}-{os.getpid()}-{n}"
+            if self.keep_daily:
+                ids = {row["run_id"] for row in rows}
+                day = pd.concat(self.dailies, ignore_index=True)
+                write_parquet(day[day["run_id"].isin(ids)], folder / f"{stem}-daily.parquet")
+            write_parquet(pd.DataFrame(rows), folder / f"{stem}-summary.parquet")
         self.rows, self.dailies = [], []
 
 
 class _Meter:
     """Prints ``runs done / total, elapsed, estimate left`` at most every ``every`` s."""
 
-    def __init__(self, total: int, stream: TextIO | None, every: float = 5.0):
-        self.total, self.stream, self.every = total, stream, every
+    def __init__(self, total: int, stream: TextIO | None, label: str, every: float = 5.0):
+        self.total, self.stream, self.label, self.every = total, stream, label, every
         self.start = self.last = time.monotonic()
         self.done = 0
 
@@ -219,11 +283,119 @@ class _Meter:
         elapsed = now - self.start
         left = elapsed / self.done * (self.total - self.done)
         print(
-            f"batch: {self.done}/{self.total} runs | elapsed {clock(elapsed)}"
+            f"{self.label}: {self.done}/{self.total} runs | elapsed {clock(elapsed)}"
             f" | about {clock(left)} left",
             file=self.stream,
             flush=True,
         )
+
+
+def run_work(
+    work: Sequence[Work],
+    out: Path | str | None = None,
+    daily: bool = False,
+    jobs: int | None = None,
+    progress: TextIO | None = sys.stderr,
+    cluster: str | None = None,
+    cluster_options: Mapping[str, Any] | None = None,
+    label: str = "batch",
+) -> Batch:
+    """Run every replicate of every work item on every core; one row per run, in order.
+
+    The engine of :func:`evaluate`, and of the validation battery and the calibration,
+    which need their own figures per run (``Work.measure``). Runs with the same key
+    (point id, replicate, measure) run once; finished runs are kept in ``out`` and a
+    rerun does only what is missing.
+
+    Args:
+        work: the work items.
+        out: a folder to keep finished runs in and resume from (None: keep nothing).
+        daily: also return (and keep) the daily rows (standard runs only).
+        jobs: processes; None or -1 = every available core (without ``cluster``).
+        progress: where progress lines go (None: nowhere).
+        cluster: None (joblib on this machine), ``"slurm"`` or ``"local"`` (submitit).
+        cluster_options: submitit settings and ``per_job`` (see :func:`evaluate`).
+        label: the first word of the progress lines.
+
+    Returns:
+        The :class:`Batch`: ``runs`` has a row per (work item, replicate), work items in
+        order and replicates inner, with the item's tags first.
+    """
+    if cluster not in (None, "local", "slurm"):
+        raise ConfigError("cluster", cluster, "must be none (this machine), local or slurm")
+    if cluster is not None and out is None:
+        raise ConfigError("out", None, "a folder is needed with a cluster (its jobs' files)")
+    if daily and any(w.measure is not None for w in work):
+        raise ConfigError("daily", True, "daily rows come only from standard runs (no measure)")
+    start = time.monotonic()
+    out = None if out is None else Path(out)
+    have, have_daily = (
+        read_parts(out, daily) if out is not None and (out / PARTS_DIR).is_dir() else ({}, None)
+    )
+    keys = []  # per work item: the key of each replicate
+    todo: dict[str, tuple[int, int]] = {}  # key -> (work item, replicate) that runs it
+    for i, w in enumerate(work):
+        point, mid = point_id(w.cfg), measure_id(w.measure)
+        ks = [run_id(point, r) + (f"-{mid}" if mid else "") for r in w.replicates]
+        keys.append(ks)
+        for r, k in zip(w.replicates, ks, strict=True):
+            if k not in have:
+                todo.setdefault(k, (i, r))
+    tasks = []
+    for k, (i, r) in todo.items():
+        # a task per run: the finest grain to balance cores and to keep on an interrupt
+        w = work[i]
+        tasks.append((w.cfg, [(r, k)], daily, w.measure))
+    total = len(tasks)
+    meter = _Meter(total, progress, label)
+    if progress is not None and total:
+        runs = len({k for ks in keys for k in ks})
+        cores = min(available_cores() if jobs in (None, -1) else jobs, max(total, 1))
+        print(
+            f"{label}: {runs} distinct runs: {runs - total} kept, {total} to run on {cores} cores"
+            + (f" (kept in {out})" if out is not None else ""),
+            file=progress,
+            flush=True,
+        )
+    parts = _Parts(out, daily)
+    got: dict[str, dict] = dict(have)
+    new_daily: list[pd.DataFrame] = []
+    engine = 0.0
+    try:
+        if cluster is None:
+            cost = lambda t: t[0].run.days * len(t[1])  # noqa: E731
+            done_tasks = imap_parallel(_task, tasks, jobs, cost=cost)
+        else:
+            options = dict(cluster_options or {})
+            per_job = options.pop("per_job", 50)
+            done_tasks = imap_submitit(_task, tasks, out / "submitit", cluster, per_job, **options)
+        for _, results in done_tasks:
+            parts.add(results)
+            for d, row in results:
+                engine += row["engine_seconds"]
+                got[row["run_id"]] = row
+                if d is not None:
+                    new_daily.append(d)
+            meter.add(len(results))
+    finally:
+        parts.flush()  # what finished is kept, even on an interrupt
+    table = []
+    for w, ks in zip(work, keys, strict=True):
+        for k in ks:
+            row = {c: v for c, v in got[k].items() if c != "engine_seconds"}
+            table.append(dict(w.tags) | row | dict(w.tags))
+    runs = pd.DataFrame(table)
+    day = None
+    if daily:
+        day = pd.concat(
+            [*([have_daily] if have_daily is not None else []), *new_daily], ignore_index=True
+        )
+        day = day[day["run_id"].isin(set(runs["run_id"]))]
+        order = {r: k for k, r in enumerate(dict.fromkeys(runs["run_id"]))}
+        day = day.assign(_order=day["run_id"].map(order)).drop_duplicates(["run_id", "day"])
+        day = day.sort_values(["_order", "day"], kind="stable", ignore_index=True)
+        day = day.drop(columns="_order")
+    return Batch(runs, day, total, engine, time.monotonic() - start)
 
 
 def evaluate(
@@ -261,7 +433,7 @@ def evaluate(
             and ``per_job``, the runs per job (default 50).
 
     Returns:
-        The :class:`Batch`.
+        The :class:`Batch`; its runs table has a sweep's columns.
 
     Raises:
         ConfigError: a bad row, before anything runs (see :func:`configs_for`).
@@ -270,89 +442,25 @@ def evaluate(
         raise ConfigError("replicates", replicates, "must be a whole number >= 1")
     if cluster not in (None, "local", "slurm"):
         raise ConfigError("cluster", cluster, "must be none (this machine), local or slurm")
-    if cluster is not None and out is None:
-        raise ConfigError("out", None, "a folder is needed with a cluster (its jobs' files)")
-    start = time.monotonic()
     rows = settings_rows(settings)
     configs = configs_for(rows, base, days)
-    points = [point_id(cfg) for cfg in configs]
-    out = None if out is None else Path(out)
-    have, have_daily = (
-        read_parts(out, daily) if out is not None and (out / PARTS_DIR).is_dir() else (None, None)
-    )
-    done = set() if have is None else set(have["run_id"])
-    first: dict[str, int] = {}  # a point's first row: identical rows run once
-    for i, p in enumerate(points):
-        first.setdefault(p, i)
-    tasks = []
-    for p, i in first.items():
-        # a task per run: the finest grain to balance cores and to keep on an interrupt
-        tasks += [(configs[i], [r], daily) for r in range(replicates) if run_id(p, r) not in done]
-    total = sum(len(t[1]) for t in tasks)
-    meter = _Meter(total, progress)
-    if progress is not None and total:
-        resumed = len(first) * replicates - total
-        cores = min(available_cores() if jobs in (None, -1) else jobs, max(len(tasks), 1))
-        print(
-            f"batch: {len(rows)} rows ({len(first)} distinct points) x {replicates} replicates"
-            f" = {len(first) * replicates} runs: {resumed} kept, {total} to run on {cores} cores"
-            + (f" (kept in {out})" if out is not None else ""),
-            file=progress,
-            flush=True,
-        )
-    parts = _Parts(out, daily)
-    new_rows: list[dict] = []
-    new_daily: list[pd.DataFrame] = []
-    try:
-        if cluster is None:
-            cost = lambda t: t[0].run.days * len(t[1])  # noqa: E731
-            done_tasks = imap_parallel(_task, tasks, jobs, cost=cost)
-        else:
-            options = dict(cluster_options or {})
-            per_job = options.pop("per_job", 50)
-            done_tasks = imap_submitit(_task, tasks, out / "submitit", cluster, per_job, **options)
-        for _, results in done_tasks:
-            parts.add(results)
-            new_rows += [row for _, row in results]
-            new_daily += [d for d, _ in results if d is not None]
-            meter.add(len(results))
-    finally:
-        parts.flush()  # what finished is kept, even on an interrupt
-    summary = pd.DataFrame(new_rows)
-    engine = float(summary["engine_seconds"].sum()) if len(summary) else 0.0
-    if have is not None and len(have):
-        summary = pd.concat([have, summary], ignore_index=True) if len(summary) else have
-    runs = _runs_table(rows, configs, points, replicates, summary)
-    day = None
-    if daily:
-        day = pd.concat(
-            [*([have_daily] if have_daily is not None else []), *new_daily], ignore_index=True
-        )
-        day = day[day["run_id"].isin(set(runs["run_id"]))]
-        order = {r: k for k, r in enumerate(dict.fromkeys(runs["run_id"]))}
-        day = day.assign(_order=day["run_id"].map(order)).drop_duplicates(["run_id", "day"])
-        day = day.sort_values(["_order", "day"], kind="stable", ignore_index=True)
-        day = day.drop(columns="_order")
+    work = [Work(cfg, tuple(range(replicates))) for cfg in configs]
+    batch = run_work(work, out, daily, jobs, progress, cluster, cluster_options)
+    batch.runs = _runs_table(rows, configs, replicates, batch.runs)
     if out is not None:
-        write_parquet(runs, out / RUNS_FILE)
-        if day is not None:
-            write_parquet(day, out / DAILY_FILE)
-    return Batch(runs, day, total, engine, time.monotonic() - start)
+        write_parquet(batch.runs, Path(out) / RUNS_FILE)
+        if batch.daily is not None:
+            write_parquet(batch.daily, Path(out) / DAILY_FILE)
+    return batch
 
 
 def _runs_table(
-    rows: list[dict],
-    configs: list[SimConfig],
-    points: list[str],
-    replicates: int,
-    summary: pd.DataFrame,
+    rows: list[dict], configs: list[SimConfig], replicates: int, runs: pd.DataFrame
 ) -> pd.DataFrame:
-    """The runs of every row, in row order: keys, the row's settings, seeds, metrics."""
+    """The runs of every row as a sweep's table: keys, the row's settings, seeds, metrics."""
     # as in a sweep's table: the base seed is base_seed, presets are group and policy
     params = list(dict.fromkeys(k for row in rows for k in row if k not in NOT_PARAMETERS))
-    by_run = summary.drop(columns=["engine_seconds"], errors="ignore").set_index("run_id")
-    ids = [run_id(p, r) for p in points for r in range(replicates)]
-    runs = by_run.loc[ids].reset_index()
+    runs = runs.copy()
     for k in params:
         values = [row.get(k) for row in rows for _ in range(replicates)]
         runs[k] = parameter_column(pd.Series(values, dtype=object))

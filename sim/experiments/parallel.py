@@ -1,11 +1,13 @@
-"""The one parallel runner: many independent runs on all cores, results in task order.
+"""The one parallel runner: many independent runs on all cores, or as submitit jobs.
 
-The validation battery, the calibration search and (later) sensitivity analysis and
-strategy search all hand their runs to :func:`run_parallel`. A task is any picklable
+The batch evaluator (``sim.experiments.batch``) hands every run to :func:`imap_parallel`
+(joblib on this machine's cores) or :func:`imap_submitit` (a SLURM job array, or local
+processes); the validation battery, the calibration, sensitivity analysis, verdicts over
+worlds and strategy search all run through that evaluator. A task is any picklable
 value; ``fn`` must be a module-level function (joblib sends it to worker processes).
 Tasks start in order of decreasing ``cost`` (the longest first, so the last ones to
-finish are short), but results come back in the order of ``tasks``, so the output never
-depends on how many processes ran or which finished first.
+finish are short); each result comes with its task's index, so callers put results in
+task order and the output never depends on how many processes ran or which finished first.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def imap_parallel(
     """``(i, fn(tasks[i]))`` for every task, computed in ``jobs`` processes, as they finish.
 
     For callers that keep each result as it arrives (the batch evaluator writes them to
-    disk, so an interrupt loses nothing finished); :func:`run_parallel` puts them in order.
+    disk, so an interrupt loses nothing finished).
 
     Args:
         fn: a module-level function of one task.
@@ -156,30 +158,3 @@ def imap_submitit(
         for job in jobs:
             if not job.done():
                 job.cancel(check=False)
-
-
-def run_parallel(
-    fn: Callable[[Any], Any],
-    tasks: Sequence[Any],
-    jobs: int | None = None,
-    cost: Callable[[Any], float] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[Any]:
-    """``[fn(t) for t in tasks]``, computed in ``jobs`` processes.
-
-    Args:
-        fn: a module-level function of one task.
-        tasks: the tasks.
-        jobs: processes; None or -1 = every available core, 1 = this process.
-        cost: a task's expected cost; costlier tasks start first.
-        progress: called with (tasks done, tasks in all) after each task.
-
-    Returns:
-        The results, in the order of ``tasks``.
-    """
-    results: list[Any] = [None] * len(tasks)
-    for n, (i, result) in enumerate(imap_parallel(fn, tasks, jobs, cost), start=1):
-        results[i] = result
-        if progress:
-            progress(n, len(tasks))
-    return results

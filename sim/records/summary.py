@@ -74,7 +74,9 @@ def summary_row(model: RunState, daily: pd.DataFrame) -> dict:
         "fights": int(daily["fights"].sum()),
         "packets_operator": int(daily["packets_operator"].sum()),
         "packets_member": int(daily["packets_member"].sum()),
+        "packet_yuan_operator": float(daily["packet_yuan_operator"].sum()),
         "packet_return_ratio": _ratio(daily["packet_yuan_member"], daily["packet_yuan_operator"]),
+        "ads_operator": int(daily["ads_operator"].sum()),  # the operator's selling posts
         "revenue_sales": float(daily["revenue_sales"].sum()),
         "revenue_fees": float(daily["revenue_fees"].sum()),
         "revenue": float(daily["revenue"].sum()),

@@ -33,10 +33,11 @@ check, ``tests/test_validation_docs.py``).
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -44,11 +45,11 @@ import pandas as pd
 
 import sim
 from sim.config.compose import compose
-from sim.config.schema import SimConfig
+from sim.config.values import with_values
 from sim.core.errors import ConfigError
 from sim.core.fingerprint import RUN_LAYERS, fingerprint_of
-from sim.experiments.parallel import available_cores, run_parallel
-from sim.experiments.runner import replicate_seed
+from sim.experiments.batch import Work, run_work
+from sim.experiments.parallel import available_cores
 from sim.presentation.docblocks import read_block, replace_block
 from sim.presentation.reports import md_table
 from sim.records.io import write_parquet, write_text
@@ -66,63 +67,56 @@ TABLE_COLUMNS = [
     "target_low", "target_high", "target_low_open", "target_high_open", "p_max", "error",
 ]  # fmt: skip
 
-# A task: (scenario, replicate, config, seed, probe name, probe arguments)
-Task = tuple[str, int, SimConfig, int, str, dict]
+RUN_COLUMNS = ["scenario", "replicate", "seed", "group", "policy", "horizon"]  # first in runs
 
 
-def scenario_tasks(
+def scenario_work(
     scenario: Scenario, quick: bool, base_seed: int = 0, replicates: int | None = None
-) -> list[Task]:
-    """The runs of one scenario: replicate r has seed ``replicate_seed(base_seed, r)``.
+) -> list[Work]:
+    """The runs of one scenario, as the batch evaluator's work items.
 
-    Every scenario uses the same seeds, so scenarios that differ only in a setting are
-    paired by replicate index (replicate r starts from the same day-0 group). Mixture
-    groups use ``replicate_seed(base_seed, MIX_OFFSET + r)`` and a group type and policy
-    from ``mixture_draws``.
+    Replicate r has seed ``replicate_seed(base_seed, r)``. Every scenario uses the same
+    seeds, so scenarios that differ only in a setting are paired by replicate index
+    (replicate r starts from the same day-0 group). Mixture group r takes its type and
+    policy from ``mixture_draws`` and runs replicate ``MIX_OFFSET + r`` of the base seed.
     """
     n = scenario.n_runs(quick) if replicates is None else replicates
     days = f"run.days={scenario.horizon(quick)}"
-    kwargs = dict(scenario.kwargs)
+    probe = functools.partial(PROBES[scenario.probe], **scenario.kwargs)
+    tags = {"scenario": scenario.name, "horizon": scenario.horizon(quick)}
     if not scenario.mixture:
-        cfg = compose((*scenario.overrides, days))
-        return [
-            (scenario.name, r, cfg, replicate_seed(base_seed, r), scenario.probe, kwargs)
-            for r in range(n)
-        ]
-    tasks = []
+        cfg = with_values(compose((*scenario.overrides, days)), {"seed": base_seed})
+        return [Work(cfg, tuple(range(n)), probe, tags)]
+    work = []
     for r, (group, policy) in enumerate(mixture_draws(n, base_seed)):
         cfg = compose((f"group={group}", f"policy={policy}", *scenario.overrides, days))
-        seed = replicate_seed(base_seed, MIX_OFFSET + r)
-        tasks.append((scenario.name, r, cfg, seed, scenario.probe, kwargs))
-    return tasks
+        cfg = with_values(cfg, {"seed": base_seed})
+        work.append(Work(cfg, (MIX_OFFSET + r,), probe, tags | {"replicate": r}))
+    return work
 
 
-def run_task(task: Task) -> dict:
-    """Run one task; returns its row of ``runs.parquet``."""
-    name, replicate, cfg, seed, probe, kwargs = task
-    row = {
-        "scenario": name,
-        "replicate": replicate,
-        "seed": seed,
-        "group": cfg.group.name,
-        "policy": cfg.policy.name,
-        "horizon": cfg.run.days,
-    }
-    return row | PROBES[probe](cfg, seed, **kwargs)
-
-
-def run_tasks(
-    tasks: Sequence[Task], jobs: int = 1, progress: Callable[[int, int], None] | None = None
+def run_scenarios(
+    work: Sequence[Work], jobs: int = 1, out: Path | None = None, progress: bool = False
 ) -> pd.DataFrame:
-    """Run tasks (in ``jobs`` processes when > 1), the longest first.
+    """Run the work items through the batch evaluator (in ``jobs`` processes).
+
+    Args:
+        work: items of :func:`scenario_work`.
+        jobs: processes.
+        out: a folder to keep finished runs in (``out/batch``): a rerun resumes.
+        progress: print progress lines to standard error.
 
     Returns:
-        One row per run (``run_task``), sorted by scenario and replicate.
+        One row per run (``RUN_COLUMNS``, then the probe's figures), sorted by scenario
+        and replicate.
     """
-    rows = run_parallel(run_task, tasks, jobs, cost=lambda t: t[2].run.days, progress=progress)
-    runs = pd.DataFrame(rows)
+    stream = sys.stderr if progress else None
+    batch = run_work(work, out, jobs=jobs, progress=stream, label="validate")
+    runs = batch.runs
     if runs.empty:
         return runs
+    rest = [c for c in runs.columns if c not in RUN_COLUMNS and c != "run_id"]
+    runs = runs[RUN_COLUMNS + rest]
     return runs.sort_values(["scenario", "replicate"], ignore_index=True)
 
 
@@ -210,7 +204,8 @@ def run_battery(
     base_seed: int = 0,
     only: Iterable[str] | None = None,
     replicates: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    out: Path | None = None,
+    progress: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the scenarios the chosen patterns need, then measure the patterns.
 
@@ -220,17 +215,18 @@ def run_battery(
         base_seed: base seed of every scenario.
         only: pattern ids (default all).
         replicates: runs per scenario, overriding the scenario's own count.
-        progress: called with (runs done, runs in all) after each run.
+        out: a folder to keep finished runs in (a rerun into it resumes).
+        progress: print progress lines (runs done, time left) to standard error.
 
     Returns:
         (table, runs): one row per pattern (``TABLE_COLUMNS``) and one per run.
     """
     patterns = select_patterns(only)
     names = list(dict.fromkeys(n for p in patterns for n in p.scenarios))
-    tasks = [
-        t for n in names for t in scenario_tasks(SCENARIO_BY_NAME[n], quick, base_seed, replicates)
+    work = [
+        w for n in names for w in scenario_work(SCENARIO_BY_NAME[n], quick, base_seed, replicates)
     ]
-    runs = run_tasks(tasks, available_cores() if jobs is None else jobs, progress)
+    runs = run_scenarios(work, available_cores() if jobs is None else jobs, out, progress)
     return evaluate(patterns, runs, quick), runs
 
 
@@ -406,13 +402,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _progress(done: int, total: int, start: float) -> None:
-    step = max(1, total // 20)
-    if done % step == 0 or done == total:
-        elapsed = time.monotonic() - start
-        print(f"validate: {done}/{total} runs ({elapsed:.0f} s)", file=sys.stderr, flush=True)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the battery, print the table, write the files; returns the exit code."""
     args = parse_args(argv)
@@ -426,7 +415,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             jobs=jobs,
             base_seed=args.seed,
             only=None if args.only is None else args.only.split(","),
-            progress=lambda d, t: _progress(d, t, start),
+            out=out / "batch",
+            progress=True,
         )
         elapsed = time.monotonic() - start
         passed = int(table["passed"].sum())

@@ -34,6 +34,7 @@ pattern on every cell, and every mechanism pattern.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 import time
@@ -48,8 +49,7 @@ from sim.analysis.survival import km_median, km_spread, km_survival
 from sim.config.compose import compose
 from sim.config.values import with_values
 from sim.core.constants import HOURS_PER_DAY
-from sim.experiments.parallel import run_parallel
-from sim.experiments.runner import replicate_seed
+from sim.experiments.batch import Work, run_work
 from sim.model import GroupModel
 from sim.records.io import write_parquet, write_text
 from sim.records.summary import daily_frame
@@ -145,29 +145,23 @@ def _config(overrides: tuple[str, ...], group: str, values: dict):
     return with_values(_base(overrides), own)
 
 
-def _sums(daily: pd.DataFrame, window: tuple[int, int]) -> np.ndarray | None:
-    """``WINDOW_SUMS`` over a window as an array; None unless alive through it."""
-    sums = np.array(list(window_sums(daily, window).values()))
-    return None if np.isnan(sums).any() else sums
+def month_measure(cfg, seed: int) -> dict:
+    """A month scenario's run: participation in ``WINDOW`` (:func:`month_participation`)."""
+    return month_participation(GroupModel(cfg, seed=seed))
 
 
-def _run(task: tuple[str, int, str, str, dict]) -> dict:
-    """One run of a scenario: its lifespan and the sums its targets need."""
-    scenario, i, group, policy, values = task
-    overrides, days, _, _, kind = SCENARIOS[scenario]
-    if kind == "mixture":
-        overrides = (f"group={group}", f"policy={policy}")
-    cfg = _config((*overrides, f"run.days={days}"), group or "relationship", values)
-    model = GroupModel(cfg, seed=replicate_seed(CALIBRATION_SEED, i))
-    out = {"scenario": scenario, "i": i}
-    if kind == "month":
-        return out | month_participation(model)
-    model.run()
-    out |= {"t": model.lifespan_days if model.dead else days, "censored": not model.dead}
-    if kind == "life":
+def life_measure(cfg, seed: int, windows: bool = True) -> dict:
+    """A run to the horizon: lifespan ``t``, ``censored`` and (``windows``) window sums.
+
+    The window sums are ``window_sums`` of ``LATE_WINDOWS``, ``EARLY`` and ``LATE``,
+    keyed ``w<start>_<column>``; NaN unless the group was alive through the window.
+    """
+    model = GroupModel(cfg, seed=seed).run()
+    out = {"t": model.lifespan_days if model.dead else cfg.run.days, "censored": not model.dead}
+    if windows:
         daily = daily_frame(model)
         for w in (*LATE_WINDOWS, EARLY, LATE):
-            out[w] = _sums(daily, w)
+            out |= window_sums(daily, w)
     return out
 
 
@@ -218,13 +212,19 @@ def lifespan_targets(runs: pd.DataFrame) -> pd.Series:
 assert WINDOW_SUMS == ("members", "n_silent", "n_onlooker", "msgs_members")  # indices below
 
 
+def _sums(row: dict, window: tuple[int, int]) -> np.ndarray | None:
+    """A run's ``WINDOW_SUMS`` over a window as an array; None unless alive through it."""
+    sums = np.array([row[f"w{window[0]}_{c}"] for c in WINDOW_SUMS], float)
+    return None if np.isnan(sums).any() else sums
+
+
 def _pooled(rows: list[dict], windows) -> np.ndarray | None:
-    sums = [r[w] for r in rows for w in windows if r[w] is not None]
+    sums = [x for r in rows for w in windows if (x := _sums(r, w)) is not None]
     return np.sum(sums, axis=0) if len(sums) >= MIN_ALIVE else None
 
 
 def measure(results: list[dict]) -> dict:
-    """Every target's measured value from one trial's runs."""
+    """Every target's measured value from one trial's runs (rows of :func:`run_trial`)."""
     by = {s: [r for r in results if r["scenario"] == s] for s in SCENARIOS}
     month = pd.DataFrame(by["month"]).mean(numeric_only=True)
     out = {k: float(month[k]) for k in ("silent_share", "onlooker_share", "posted_share")}
@@ -238,9 +238,10 @@ def measure(results: list[dict]) -> dict:
     late = _pooled(life, LATE_WINDOWS)
     out["late_silent_share"] = late[1] / late[0] if late is not None else math.nan
     out["late_onlooker_share"] = late[2] / late[0] if late is not None else math.nan
-    both = [r for r in life if r[EARLY] is not None and r[LATE] is not None]
+    pairs = [(_sums(r, EARLY), _sums(r, LATE)) for r in life]
+    both = [(e, x) for e, x in pairs if e is not None and x is not None]
     if len(both) >= MIN_ALIVE:
-        early, late_ = np.sum([r[EARLY] for r in both], 0), np.sum([r[LATE] for r in both], 0)
+        early, late_ = np.sum([e for e, _ in both], 0), np.sum([x for _, x in both], 0)
         out["activity_ratio"] = (late_[3] / late_[0]) / (early[3] / early[0])
     else:
         out["activity_ratio"] = math.nan
@@ -262,27 +263,41 @@ def errors(measured: dict) -> dict:
     return err
 
 
-def tasks_for(values: dict, quick: bool) -> list[tuple]:
-    """Every run of one trial, the same groups in every trial."""
-    tasks = []
-    for name, (_, _, n, n_quick, kind) in SCENARIOS.items():
+def trial_work(values: dict, quick: bool) -> list[Work]:
+    """Every run of one trial, the same groups in every trial (as the evaluator's work).
+
+    Run ``i`` of a scenario is replicate ``i`` of base seed ``CALIBRATION_SEED``; a
+    mixture group takes its type and policy from ``mixture_draws``.
+    """
+    measures = {
+        "month": month_measure,
+        "life": life_measure,
+        "mixture": functools.partial(life_measure, windows=False),
+    }
+    work = []
+    for name, (overrides, days, n, n_quick, kind) in SCENARIOS.items():
         n = n_quick if quick else n
         if kind == "mixture":
-            for i, (g, pol) in enumerate(mixture_draws(n, CALIBRATION_SEED)):
-                tasks.append((name, i, g, pol, values))
+            draws = mixture_draws(n, CALIBRATION_SEED)
         else:
-            tasks += [(name, i, "relationship", "", values) for i in range(n)]
-    return tasks
+            draws = [("relationship", "")] * n
+        for i, (group, policy) in enumerate(draws):
+            own = (f"group={group}", f"policy={policy}") if kind == "mixture" else overrides
+            cfg = _config((*own, f"run.days={days}"), group, values)
+            cfg = with_values(cfg, {"seed": CALIBRATION_SEED})
+            work.append(Work(cfg, (i,), measures[kind], {"scenario": name, "i": i}))
+    return work
+
+
+def run_trial(values: dict, quick: bool = False, jobs: int = -1) -> list[dict]:
+    """The runs of one trial through the batch evaluator: a row per run."""
+    batch = run_work(trial_work(values, quick), jobs=jobs, progress=None)
+    return batch.runs.to_dict(orient="records")
 
 
 def evaluate(values: dict, quick: bool = False, jobs: int = -1) -> tuple[dict, dict, float]:
     """Measured values, errors and loss of one parameter set."""
-
-    def cost(task):
-        return SCENARIOS[task[0]][1] * (0.2 if task[0] == "mixture" else 1.0)
-
-    results = run_parallel(_run, tasks_for(values, quick), jobs, cost=cost)
-    measured = measure(results)
+    measured = measure(run_trial(values, quick, jobs))
     err = errors(measured)
     return measured, err, float(sum(e * e for e in err.values()))
 
