@@ -225,3 +225,36 @@ def test_a_cluster_needs_a_folder_and_a_known_name(tmp_path):
         evaluate([{"run.days": 4}], cluster="local", progress=None)
     with pytest.raises(ConfigError, match="must be none"):
         evaluate([{"run.days": 4}], out=tmp_path, cluster="pbs", progress=None)
+
+
+def _lifespan(cfg, seed, scale=1):
+    """A measure: the run's lifespan (times ``scale``: a second way to measure)."""
+    from sim.model import GroupModel
+
+    model = GroupModel(cfg, seed=seed).run()
+    return {"t": scale * (model.lifespan_days if model.dead else cfg.run.days)}
+
+
+def test_measures_key_runs_apart_and_keep_their_tags(tmp_path):
+    import functools
+
+    from sim.config.compose import compose
+    from sim.experiments.batch import Work, run_work
+
+    cfg = compose(["run.days=5"])
+    double = functools.partial(_lifespan, scale=2)
+    work = [
+        Work(cfg, (0, 1), _lifespan, {"scenario": "a"}),
+        Work(cfg, (0, 1), double, {"scenario": "b"}),
+        Work(cfg, (1,), _lifespan, {"scenario": "c", "replicate": 7}),
+    ]
+    got = run_work(work, tmp_path, jobs=1, progress=None)
+    assert got.ran == 4  # scenario c's run is scenario a's second one
+    assert list(got.runs["scenario"]) == ["a", "a", "b", "b", "c"]
+    assert list(got.runs["t"][2:4]) == [2 * t for t in got.runs["t"][:2]]
+    assert got.runs["replicate"].iloc[-1] == 7 and got.runs["t"].iloc[-1] == got.runs["t"][1]
+    again = run_work(work, tmp_path, jobs=1, progress=None)
+    assert again.ran == 0
+    pd.testing.assert_frame_equal(again.runs, got.runs)
+    with pytest.raises(ConfigError, match="daily rows come only from standard runs"):
+        run_work(work, daily=True, progress=None)
