@@ -7,6 +7,7 @@ sweeps (``sim.experiments.cli``, Hydra). A first word names another command:
 compare     policies on the same seeds: report, tables, figures
 batch       run a table of settings (one row per point) on every core
 sensitivity which assumptions drive the outputs (Morris screening, Sobol indices)
+optimize    which strategy serves a group type best (multi-objective search)
 report      collect a sweep or study folder into its runs and daily tables
 plots       draw every figure of a results folder
 validate    the validation battery (docs/model.md section 11)
@@ -27,6 +28,7 @@ COMMANDS = {
     "compare": ("sim.experiments.compare", "compare policies on the same seeds"),
     "batch": ("sim.experiments.batch", "run a table of settings on every core (resumes)"),
     "sensitivity": ("sim.experiments.sensitivity", "Morris or Sobol sensitivity analysis"),
+    "optimize": ("sim.experiments.optimize", "search strategies per group type (Optuna)"),
     "report": ("sim.experiments.report", "collect a sweep or study folder into its tables"),
     "plots": ("sim.experiments.redraw", "draw every figure of a results folder"),
     "validate": ("sim.validation.battery", "run the validation battery"),

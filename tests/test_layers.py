@@ -19,7 +19,8 @@ from sim import LAYERS
 ROOT = Path(sim.__file__).resolve().parent
 # Not layers: the package's table of contents (imports nothing) and the command line
 # (the top, dispatching to any layer); the presets are data.
-ENTRY = {"sim", "sim.__main__"}
+# (and the aliases python -m sim.optimize, sim.compare, sim.sensitivity of its commands)
+ENTRY = {"sim", "sim.__main__", "sim.optimize", "sim.compare", "sim.sensitivity"}
 
 
 def module_name(path: Path) -> str:
