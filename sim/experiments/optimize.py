@@ -706,27 +706,31 @@ def shrinkage_markdown(table: pd.DataFrame, trials: pd.DataFrame, objectives: Se
 
 
 def convergence_markdown(trials: pd.DataFrame, objectives: Sequence[str]) -> str:
-    """The front's hypervolume (or the best value) after a quarter, half, ... of the trials."""
+    """The best value of each objective, and the front's hypervolume, as the trials went."""
     done = trials[(trials["state"] == "COMPLETE") & trials["feasible"].fillna(False).astype(bool)]
     done = done.sort_values("trial")
     steps = convergence(done[list(objectives)].to_numpy())
     if not steps:
         return "No feasible trial."
-    if len(objectives) == 1:
-        o = objectives[0]
-        rows = [[str(n), f"{done[o].iloc[:n].max():,.1f}"] for _, n, _ in steps]
-        return md_table(["feasible trials", f"best {o} (search seeds)"], rows) + (
-            "\n\nA best value that stops rising over the last half of the trials suggests "
-            "more trials would change little."
-        )
-    rows = [[str(n), f"{hv:.3f}"] for _, n, hv in steps]
-    return md_table(["feasible trials", "hypervolume of the front (scaled)"], rows) + (
-        "\n\nHypervolume: the share of the objectives' box (each objective scaled from its "
-        "worst to its best value over all trials) that the front dominates; 1 would be one "
-        "strategy best on every objective. Growth that stops over the last half of the "
-        "trials suggests more trials would change the front little. (Exact for two "
-        "objectives; NaN for three or more.)"
+    head = ["feasible trials", *[f"best {o} (search seeds)" for o in objectives]]
+    several = len(objectives) > 1
+    head += ["hypervolume of the front (scaled)"] if several else []
+    rows = []
+    for _, n, hv in steps:
+        row = [str(n), *[f"{done[o].iloc[:n].max():,.1f}" for o in objectives]]
+        rows.append(row + ([f"{hv:.3f}"] if several else []))
+    text = md_table(head, rows) + (
+        "\n\nBest values that stop rising over the last half of the trials suggest more "
+        "trials would change the result little; values still rising at the end say the "
+        "search has not settled and more trials may find better strategies."
     )
+    if several:
+        text += (
+            " Hypervolume: the share of the objectives' box (each objective scaled from "
+            "its worst to its best value over all trials) that the front dominates (exact "
+            "for two objectives; NaN for three or more)."
+        )
+    return text
 
 
 # ------------------------------------------------------------------ command line
