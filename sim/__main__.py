@@ -94,7 +94,20 @@ def main(argv: list[str] | None = None) -> int | None:
             print(stop.code, file=sys.stderr)
             return 2
         raise
-    except (OSError, ValueError, RuntimeError) as err:  # bad files, ports, data
+    except RuntimeError as err:  # a cluster job that ended without results, failed runs
+        if type(err).__name__ != "UncompletedJobError":  # submitit's
+            what = " ".join(str(err).split()) or type(err).__name__
+            print(f"error: {what} (--debug shows the traceback)", file=sys.stderr)
+            return 1
+        first = next((line for line in str(err).splitlines() if line.strip()), "")
+        print(
+            f"error: a cluster job ended without results (cancelled, timed out or killed): "
+            f"{first.strip()[:200]}; every finished point is kept: run the same command "
+            "again to resume",
+            file=sys.stderr,
+        )
+        return 1
+    except (OSError, ValueError) as err:  # bad files, ports, data
         what = " ".join(str(err).split()) or type(err).__name__
         print(f"error: {what} (--debug shows the traceback)", file=sys.stderr)
         return 1

@@ -258,3 +258,27 @@ def test_measures_key_runs_apart_and_keep_their_tags(tmp_path):
     pd.testing.assert_frame_equal(again.runs, got.runs)
     with pytest.raises(ConfigError, match="daily rows come only from standard runs"):
         run_work(work, daily=True, progress=None)
+
+
+def test_a_failing_run_is_named_and_the_others_are_kept(tmp_path, monkeypatch):
+    from sim.experiments.batch import RunsFailed
+
+    real = batch_mod.run_one
+
+    def money_fails(cfg, r):
+        if cfg.policy.name == "money":
+            raise RuntimeError("injected")
+        return real(cfg, r)
+
+    rows = pd.DataFrame({"policy": ["feelings", "money", "hands_off"], "run.days": [4, 4, 4]})
+    monkeypatch.setattr(batch_mod, "run_one", money_fails)
+    with pytest.raises(RunsFailed) as err:
+        evaluate(rows, replicates=2, out=tmp_path, jobs=1, progress=None)
+    assert (err.value.failed, err.value.total) == (2, 6)
+    assert err.value.lines[0].startswith("settings row 1 (policy=money, run.days=4) replicate 0")
+    assert "RuntimeError: injected" in err.value.lines[0]
+    kept, _ = read_parts(tmp_path, daily=False)
+    assert len(kept) == 4  # the other runs finished and are kept
+    monkeypatch.setattr(batch_mod, "run_one", real)
+    again = evaluate(rows, replicates=2, out=tmp_path, jobs=1, progress=None)
+    assert again.ran == 2 and len(again.runs) == 6

@@ -52,7 +52,7 @@ from sim.config.compose import compose
 from sim.config.schema import SimConfig
 from sim.config.values import with_values
 from sim.core.errors import ConfigError
-from sim.experiments.parallel import available_cores, imap_parallel, imap_submitit
+from sim.experiments.parallel import TaskFailed, available_cores, imap_parallel, imap_submitit
 from sim.experiments.progress import clock
 from sim.experiments.runner import finish_before_interrupt, replicate_seed, run_one
 from sim.experiments.sweep import (
@@ -71,6 +71,7 @@ PART_RUNS = 500  # runs per part file: few files, little lost to an interrupt
 PART_SECONDS = 60.0
 PRESETS = ("group", "policy")  # columns that pick a preset, as group=kol on the command line
 Measure = Callable[[SimConfig, int], dict]  # (configuration, run seed) -> figures
+FAILED = "_failed"  # a failed run's row holds its error here instead of figures
 
 
 @dataclass
@@ -167,6 +168,7 @@ class Work:
             asked for: a sweep's tables), or a picklable module-level function (or a
             ``functools.partial`` of one) of ``(config, run seed)`` returning a flat
             dict of figures: the validation battery's probes, the calibration's measures.
+        name: what error messages call this item (default: its point id).
         tags: columns put first in this work's rows, over any of the same name (e.g.
             the validation scenario, and a mixture group's own replicate number); not
             part of a run's key, so identical work under two tags runs once.
@@ -176,6 +178,7 @@ class Work:
     replicates: tuple[int, ...]
     measure: Measure | None = None
     tags: Mapping[str, Any] = field(default_factory=dict)
+    name: str = ""
 
 
 def _task(task: tuple) -> list[tuple[pd.DataFrame | None, dict]]:
@@ -184,15 +187,19 @@ def _task(task: tuple) -> list[tuple[pd.DataFrame | None, dict]]:
     out = []
     for r, key in keyed:
         start = time.perf_counter()
-        if measure is None:
-            daily, row = run_one(cfg, r)
-        else:
-            seed = replicate_seed(cfg.seed, r)
-            with finish_before_interrupt():
-                figures = measure(cfg, seed)
-            daily = None
-            row = {"run_id": key, "group": cfg.group.name, "policy": cfg.policy.name}
-            row |= {"replicate": r, "seed": seed} | figures
+        try:
+            if measure is None:
+                daily, row = run_one(cfg, r)
+            else:
+                seed = replicate_seed(cfg.seed, r)
+                with finish_before_interrupt():
+                    figures = measure(cfg, seed)
+                daily = None
+                row = {"run_id": key, "group": cfg.group.name, "policy": cfg.policy.name}
+                row |= {"replicate": r, "seed": seed} | figures
+        except Exception as err:  # noqa: BLE001 - a failed run is reported, the rest go on
+            why = " ".join(str(err).split())[:300]
+            daily, row = None, {"run_id": key, FAILED: f"{type(err).__name__}: {why}"}
         row["engine_seconds"] = time.perf_counter() - start
         out.append((daily if keep_daily else None, row))
     return out
@@ -290,6 +297,29 @@ class _Meter:
         )
 
 
+class RunsFailed(RuntimeError):
+    """Some runs of a batch raised, or their cluster job ended without them.
+
+    Every other run finished and is kept (in ``out``, when given); a rerun runs only the
+    failed ones. ``lines`` names each failed run (its work item, replicate and error).
+    """
+
+    def __init__(self, lines: list[str], failed: int, total: int):
+        self.lines, self.failed, self.total = lines, failed, total
+        super().__init__(f"{failed} of {total} runs failed: " + "; ".join(lines[:3]))
+
+
+def _failures(failed: list[dict], work: Sequence[Work], keys: list, out: Path | None) -> list:
+    """One line per failed run: which work item and replicate, and the error."""
+    where = {}
+    for w, ks in zip(work, keys, strict=True):
+        for r, k in zip(w.replicates, ks, strict=True):
+            where.setdefault(k, f"{w.name or point_id(w.cfg)} replicate {r}")
+    lines = [f"{where[row['run_id']]}: {row[FAILED]}" for row in failed]
+    kept = f"finished runs are kept in {out}; " if out is not None else ""
+    return [*lines, f"{kept}run the same command again to retry only the failed runs"]
+
+
 def run_work(
     work: Sequence[Work],
     out: Path | str | None = None,
@@ -358,6 +388,7 @@ def run_work(
             flush=True,
         )
     parts = _Parts(out, daily)
+    failed: list[dict] = []
     got: dict[str, dict] = dict(have)
     new_daily: list[pd.DataFrame] = []
     engine = 0.0
@@ -369,7 +400,11 @@ def run_work(
             options = dict(cluster_options or {})
             per_job = options.pop("per_job", 50)
             done_tasks = imap_submitit(_task, tasks, out / "submitit", cluster, per_job, **options)
-        for _, results in done_tasks:
+        for i, results in done_tasks:
+            if isinstance(results, TaskFailed):  # its job ended without results
+                results = [(None, {"run_id": k, FAILED: results.error}) for _, k in tasks[i][1]]
+            failed += [row for _, row in results if FAILED in row]
+            results = [(d, row) for d, row in results if FAILED not in row]
             parts.add(results)
             for d, row in results:
                 engine += row["engine_seconds"]
@@ -379,6 +414,8 @@ def run_work(
             meter.add(len(results))
     finally:
         parts.flush()  # what finished is kept, even on an interrupt
+    if failed:
+        raise RunsFailed(_failures(failed, work, keys, out), len(failed), total)
     table = []
     for w, ks in zip(work, keys, strict=True):
         for k in ks:
@@ -444,7 +481,10 @@ def evaluate(
         raise ConfigError("cluster", cluster, "must be none (this machine), local or slurm")
     rows = settings_rows(settings)
     configs = configs_for(rows, base, days)
-    work = [Work(cfg, tuple(range(replicates))) for cfg in configs]
+    work = [
+        Work(cfg, tuple(range(replicates)), name=_row_name(i, row))
+        for i, (cfg, row) in enumerate(zip(configs, rows, strict=True))
+    ]
     batch = run_work(work, out, daily, jobs, progress, cluster, cluster_options)
     batch.runs = _runs_table(rows, configs, replicates, batch.runs)
     if out is not None:
@@ -452,6 +492,12 @@ def evaluate(
         if batch.daily is not None:
             write_parquet(batch.daily, Path(out) / DAILY_FILE)
     return batch
+
+
+def _row_name(i: int, row: Mapping[str, Any]) -> str:
+    """``settings row 3 (group=kol, group.price=80.0)``, cut to a readable length."""
+    text = ", ".join(f"{k}={v}" for k, v in row.items())
+    return f"settings row {i}" + (f" ({text[:120]})" if text else "")
 
 
 def _runs_table(
@@ -524,10 +570,16 @@ def main(argv: Iterable[str] | None = None) -> int:
     options: dict[str, Any] = {"per_job": args.per_job, "timeout_min": args.timeout_min}
     if args.cluster == "slurm" and args.partition:
         options["slurm_partition"] = args.partition
-    batch = evaluate(
-        table, args.replicates, args.days, args.overrides, args.out, args.daily, args.jobs,
-        cluster=args.cluster, cluster_options=options,
-    )  # fmt: skip
+    try:
+        batch = evaluate(
+            table, args.replicates, args.days, args.overrides, args.out, args.daily, args.jobs,
+            cluster=args.cluster, cluster_options=options,
+        )  # fmt: skip
+    except RunsFailed as err:
+        print(f"batch: {err.failed} of {err.total} runs failed:", file=sys.stderr)
+        for line in err.lines:
+            print(f"  {line}", file=sys.stderr)
+        return 1
     speed = batch.engine_seconds / batch.wall_seconds if batch.wall_seconds else math.nan
     print(
         f"batch: {len(batch.runs)} runs ({batch.ran} run now) in {clock(batch.wall_seconds)}"

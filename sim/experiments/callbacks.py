@@ -36,7 +36,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.compose import COMPOSE_ERRORS, one_line, to_sim_config
-from sim.experiments.parallel import launcher_id
+from sim.experiments.parallel import launcher_id, poll_slurm_every
 from sim.experiments.progress import (
     FAILURES_FILE,
     SWEEP_ENV,
@@ -114,6 +114,8 @@ class SweepCallback(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:  # noqa: D102
         start = time.monotonic()
         os.environ[SWEEP_ENV] = launcher_id()  # workers end when this process is gone
+        if "SlurmLauncher" in str(config.hydra.launcher.get("_target_", "")):
+            poll_slurm_every()  # notice cancelled or killed jobs within a minute
         jobs = sweep_jobs(config)
         finished = check_jobs(config, jobs) if jobs is not None else 0
         progress = Progress(

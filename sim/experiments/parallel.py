@@ -16,6 +16,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -116,8 +117,46 @@ def imap_parallel(
     )
 
 
+@dataclass(frozen=True)
+class TaskFailed:
+    """What a task gives when its submitit job ended without results.
+
+    The job was cancelled, timed out, or its process died; ``error`` says how (one line).
+    """
+
+    error: str
+
+
 def _run_chunk(fn: Callable[[Any], Any], chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
     return [(i, fn(task)) for i, task in chunk]
+
+
+JOB_NAME = "groupsim"  # the SLURM job name of the evaluator's arrays (scancel --name=...)
+SLURM_POLL_ENV = "GROUPSIM_SLURM_POLL_SECONDS"  # how often to ask SLURM for job states
+SLURM_POLL_SECONDS = 60.0
+
+
+def poll_slurm_every(seconds: float | None = None) -> float:
+    """Make submitit ask SLURM for job states at least every ``seconds``.
+
+    submitit checks a job's result file every second but asks SLURM (``sacct``) for its
+    state with a back-off that grows to 10 minutes, so a job cancelled (``scancel``),
+    timed out or killed goes unnoticed for up to 10 minutes while the sweep waits for
+    it. groupsim caps the back-off at ``SLURM_POLL_SECONDS`` (or
+    ``$GROUPSIM_SLURM_POLL_SECONDS``): one ``sacct`` call a minute is nothing for a
+    cluster. Call it before jobs are submitted (the sweep callback and
+    :func:`imap_submitit` do).
+
+    Returns:
+        The interval now in force.
+    """
+    from submitit.slurm.slurm import SlurmInfoWatcher, SlurmJob
+
+    if seconds is None:
+        seconds = float(os.environ.get(SLURM_POLL_ENV) or SLURM_POLL_SECONDS)
+    if getattr(SlurmJob.watcher, "_delay_s", None) != seconds:  # submitit's own attribute
+        SlurmJob.watcher = SlurmInfoWatcher(delay_s=seconds)
+    return seconds
 
 
 def imap_submitit(
@@ -137,23 +176,34 @@ def imap_submitit(
     cancels the jobs not yet finished (on SLURM, ``scancel``).
 
     Yields:
-        (index of the task, its result), job by job in the order the jobs finish.
+        (index of the task, its result), job by job in the order the jobs finish; a job
+        that ends without results (cancelled, timed out, killed) yields a
+        :class:`TaskFailed` for each of its tasks, and the other jobs go on.
     """
     if not tasks:
         return
     import submitit
 
+    if cluster == "slurm":
+        poll_slurm_every()
     executor = submitit.AutoExecutor(folder=folder, cluster=cluster)
-    executor.update_parameters(**params)
+    executor.update_parameters(**({"name": JOB_NAME} | params))
     chunks = [
         [(i, tasks[i]) for i in range(k, min(k + per_job, len(tasks)))]
         for k in range(0, len(tasks), per_job)
     ]
     with executor.batch():  # one array submission
         jobs = [executor.submit(_run_chunk, fn, chunk) for chunk in chunks]
+    chunk_of = {id(job): chunk for job, chunk in zip(jobs, chunks, strict=True)}
     try:
         for job in submitit.helpers.as_completed(jobs):
-            yield from job.result()
+            try:
+                results = job.result()
+            except Exception as err:  # noqa: BLE001 - any way a job ends without results
+                why = " ".join(str(err).split())[:300] or type(err).__name__
+                why = f"job {job.job_id} {type(err).__name__}: {why}"
+                results = [(i, TaskFailed(why)) for i, _ in chunk_of[id(job)]]
+            yield from results
     finally:
         for job in jobs:
             if not job.done():

@@ -9,6 +9,10 @@ the package; without the variables below it changes nothing.
 ``GROUPSIM_TEST_POINT_SECONDS``
     every point waits this long before running (a sweep slow enough to be killed
     half-way, whatever the machine's speed).
+``GROUPSIM_TEST_FAIL_POLICY``
+    a batch evaluator's run of the policy of this name raises ``RuntimeError``.
+``GROUPSIM_TEST_RUN_SECONDS``
+    every batch evaluator's run waits this long before running.
 """
 
 import os
@@ -29,3 +33,19 @@ if os.environ.get("GROUPSIM_TEST_FAIL") or os.environ.get("GROUPSIM_TEST_POINT_S
         return _run_or_resume(cfg, out)
 
     runner.run_or_resume = run_or_resume
+
+if os.environ.get("GROUPSIM_TEST_FAIL_POLICY") or os.environ.get("GROUPSIM_TEST_RUN_SECONDS"):
+    import time
+
+    from sim.experiments import batch
+
+    _run_one = batch.run_one
+
+    def run_one(cfg, replicate=0):
+        """``batch.run_one``, failing or slowed as the variables ask."""
+        time.sleep(float(os.environ.get("GROUPSIM_TEST_RUN_SECONDS") or 0))
+        if cfg.policy.name == os.environ.get("GROUPSIM_TEST_FAIL_POLICY"):
+            raise RuntimeError(f"injected fault in a run of policy {cfg.policy.name}")
+        return _run_one(cfg, replicate)
+
+    batch.run_one = run_one
