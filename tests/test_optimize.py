@@ -292,3 +292,19 @@ def test_fresh_seeds_are_disjoint_by_construction():
     s = opt.Spec(replicates=50, fresh=200)
     fresh = {replicate_seed(opt.fresh_seed(s), r) for r in range(s.fresh)}
     assert not fresh & opt.search_seeds(s) and math.isfinite(len(fresh))
+
+
+@pytest.mark.slow
+def test_two_workers_share_one_study_without_losing_or_repeating_a_trial(tmp_path):
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    args = [f"search={tmp_path / 'tiny.yaml'}", "objectives=lifespan,revenue", "trials=8",
+            "replicates=2", "fresh=2", "front=2", "days=30", "batch=2", "jobs=1",
+            f"out={tmp_path / 'o'}"]  # fmt: skip
+    cmd = [sys.executable, "-m", "sim", "optimize", *args]
+    workers = [subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(2)]  # fmt: skip
+    outputs = [w.communicate(timeout=600) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    trials = pd.read_parquet(tmp_path / "o" / "trials.parquet")
+    assert sorted(trials["trial"]) == list(range(8)) and (trials["state"] == "COMPLETE").all()
+    assert (tmp_path / "o" / "report.md").is_file()

@@ -284,7 +284,8 @@ def _stale(t, now: float) -> bool:
             return True
         except PermissionError:
             pass
-    return now - float(t.user_attrs.get("alive_at", now)) > STALE_SECONDS
+    started = t.datetime_start.timestamp() if t.datetime_start else now
+    return now - float(t.user_attrs.get("alive_at", started)) > STALE_SECONDS
 
 
 def open_study(spec: Spec, out: Path):
