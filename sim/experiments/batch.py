@@ -477,8 +477,6 @@ def evaluate(
     """
     if not isinstance(replicates, int) or isinstance(replicates, bool) or replicates < 1:
         raise ConfigError("replicates", replicates, "must be a whole number >= 1")
-    if cluster not in (None, "local", "slurm"):
-        raise ConfigError("cluster", cluster, "must be none (this machine), local or slurm")
     rows = settings_rows(settings)
     configs = configs_for(rows, base, days)
     work = [
