@@ -829,7 +829,7 @@ def finish(problem: Problem, study, trials: pd.DataFrame, out: Path, cmd: str, s
     write_parquet(runs, out / "fresh_runs.parquet")
     write_parquet(table, out / "front.parquet")
     write_policies(problem, table, params, out, cmd)
-    front_figure(table, spec.objectives, out / "figures" / "front.png")
+    front_figure(table, spec.objectives, out / "figures" / "front.png", problem.horizon)
     seconds = time.monotonic() - start
     write_text(
         report_markdown(problem, table, trials, picked, cmd, seconds, out), out / "report.md"

@@ -105,12 +105,15 @@ def _colour(name: str, k: int) -> str:
     return POLICY_COLOURS.get(name, PALETTE[k % len(PALETTE)])
 
 
-def front_figure(table: pd.DataFrame, objectives: Sequence[str], path: Path) -> Path:
+def front_figure(
+    table: pd.DataFrame, objectives: Sequence[str], path: Path, horizon: int | None = None
+) -> Path:
     """The re-evaluated strategies on the fresh seeds, with 95% intervals.
 
     Two or more objectives: the first two, one point per strategy with its intervals
     on both axes, front strategies numbered by rank and presets named. One objective:
-    each strategy's mean and interval, best first.
+    each strategy's mean and interval, best first. With ``horizon``, a dashed line marks
+    the most a restricted mean lifespan can be.
     """
     plt.rcParams.update(STYLE)
     found = table[table["kind"] == "found"]
@@ -132,6 +135,9 @@ def front_figure(table: pd.DataFrame, objectives: Sequence[str], path: Path) -> 
                 )  # fmt: skip
                 text = f"{r.rank}" if k == 0 else r.strategy
                 ax.annotate(text, (xs, ys), xytext=(4, 4), textcoords="offset points", fontsize=8)
+        if horizon is not None and "lifespan" in (x, y):
+            line = ax.axvline if x == "lifespan" else ax.axhline
+            line(horizon, color="#999999", ls="--", lw=1, label=f"horizon ({horizon} days)")
         ox, oy = OBJECTIVES[x], OBJECTIVES[y]
         ax.set_xlabel(f"{ox.label} ({ox.unit})")
         ax.set_ylabel(f"{oy.label} ({oy.unit})")
