@@ -627,8 +627,11 @@ def report_markdown(
         "path and name it:",
         "",
         "```bash",
-        f"python -m sim group={spec.group} policy={first}"
-        f" 'hydra.searchpath=[file://{out.resolve()}]' run.replicates=20",
+        " ".join(
+            [f"python -m sim group={spec.group} policy={first}", *spec.overrides]
+            + ([f"run.days={spec.days}"] if spec.days else [])
+            + [f"'hydra.searchpath=[file://{out.resolve()}]' run.replicates=20"]
+        ),
         "```",
         "",
         "## Search values and fresh values (the winner's curse)",
