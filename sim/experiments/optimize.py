@@ -107,7 +107,7 @@ class Spec:
     trials: int = 300
     replicates: int = 10
     fresh: int = 30
-    front: int = 8
+    front: int = 20  # front strategies re-evaluated at most (a larger front: spread along it)
     sampler: str = "tpe"
     seed: int = 0
     days: int | None = None
@@ -749,7 +749,7 @@ def _help() -> str:
         "  trials=N              trials in all, counting finished ones (300)\n"
         "  replicates=N          search seeds per trial (10)\n"
         "  fresh=N               fresh seeds per re-evaluated strategy (30)\n"
-        "  front=N               front strategies re-evaluated at most (8)\n"
+        "  front=N               front strategies re-evaluated at most (20)\n"
         f"  sampler=NAME          {' or '.join(SAMPLERS)} (tpe)\n"
         "  seed=N                base seed of the search's runs and the sampler (0)\n"
         "  days=N                horizon (the configuration's, 730)\n"
