@@ -33,6 +33,7 @@ from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBase
 from omegaconf.errors import ValidationError as OmegaValidationError
 
 from sim.config.fields import field_types, type_error, unknown_name
+from sim.config.matrix import MatrixConfig, preset_names
 from sim.config.schema import GroupConfig, PolicyConfig, SimConfig
 from sim.core.errors import ConfigError
 
@@ -42,6 +43,7 @@ cs = ConfigStore.instance()
 cs.store(name="sim_schema", node=SimConfig)
 cs.store(group="group", name="group_schema", node=GroupConfig)
 cs.store(group="policy", name="policy_schema", node=PolicyConfig)
+cs.store(group="matrix", name="matrix_schema", node=MatrixConfig)
 
 # what composing or converting a config can raise; all are reported as one ConfigError line
 COMPOSE_ERRORS = (ConfigError, HydraException, OmegaConfBaseException, yaml.YAMLError)
@@ -188,17 +190,12 @@ def _check_override_types(overrides: list[str] | tuple[str, ...]) -> None:
             raise ConfigError(ov.key_or_group, value, problem)
 
 
-PRESET_GROUPS = ("group", "policy", "experiment")  # config groups: a value names a file
+PRESET_GROUPS = ("group", "policy", "experiment", "matrix")  # config groups: a value names a file
 
 
 def presets_allowed(group: str) -> str:
     """What a preset choice may be: one of the YAML files of ``configs/<group>/``."""
-    names = sorted(
-        p.name.removesuffix(".yaml")
-        for p in files("sim.configs").joinpath(group).iterdir()
-        if p.name.endswith(".yaml")
-    )
-    return f"must name a {group} preset, one of {', '.join(names)}"
+    return f"must name a {group} preset, one of {', '.join(preset_names(group))}"
 
 
 def _task_overrides(cfg: DictConfig) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from sim.config.fields import ASSUMPTION, SETTING, check_fields, param
+from sim.config.matrix import MatrixConfig
 from sim.core.causes import EXIT_CAUSES, PRESSURE_CAUSES
 from sim.core.constants import MAX_GROUP_SIZE
 from sim.core.errors import ConfigError, check_choice, check_range
@@ -1107,6 +1108,10 @@ class SimConfig:
     group: GroupConfig = field(default_factory=GroupConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)
+    matrix: MatrixConfig | None = param(
+        None, unit="preset", source=SETTING,
+        doc="a matrix of groups (matrix=NAME, configs/matrix/, section 14); null: one group",
+    )  # fmt: skip
 
     def __post_init__(self):
         check_fields(self, "")

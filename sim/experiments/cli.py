@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import hydra
+import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
@@ -32,6 +33,7 @@ from sim.experiments.parallel import exit_with_launcher
 from sim.experiments.progress import SWEEP_ENV, clear_error, record_error
 from sim.experiments.runner import run_or_resume
 from sim.model import check_config
+from sim.presentation.matrix import matrix_flows, matrix_text
 from sim.presentation.reports import summary_text
 
 log = logging.getLogger(__name__)
@@ -119,7 +121,16 @@ def _hydra_main(cfg: DictConfig) -> dict:
         clear_error(out)
         log.info("point %s: ran %d of %d replicates", out.name, len(ran), len(summary))
         return {"ran": len(ran)}
-    print(summary_text(summary))
+    if sim_cfg.matrix is None:
+        print(summary_text(summary))
+    else:
+        print(matrix_text(summary))
+        figure = matrix_flows(
+            pd.read_parquet(out / "groups_daily.parquet"), pd.read_parquet(out / "flows.parquet"),
+            daily, out / "flows.png",
+        )  # fmt: skip
+        print(f"per-group tables: {out}/groups_daily.parquet, groups_summary.parquet, "
+              f"flows.parquet; figure: {figure}")  # fmt: skip
     if not ran:
         print(f"all {len(summary)} replicates were already in {out}; nothing was run")
     print(f"tables written to {out}/daily.parquet and {out}/summary.parquet")

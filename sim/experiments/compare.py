@@ -37,10 +37,11 @@ from sim.config.compose import compose
 from sim.core.causes import CAUSE_NAMES
 from sim.core.errors import ConfigError
 from sim.experiments.batch import configs_for
-from sim.experiments.runner import run_point
+from sim.experiments.runner import run_point_tables
 from sim.experiments.worlds import draw_worlds, read_worlds, run_worlds, worlds_settings
 from sim.model import check_config
 from sim.presentation.figures import worlds_gap
+from sim.presentation.matrix import matrix_flows
 from sim.presentation.plots import all_figures
 from sim.presentation.reports import comparison_markdown, comparison_table, worlds_markdown
 from sim.records.io import write_parquet, write_text
@@ -112,22 +113,39 @@ def main(argv: list[str] | None = None, out_root: Path = Path("results/compare")
     except ConfigError as err:
         raise SystemExit(f"config error: {err}") from None
     first = configs[0]
-    out = claim_folder(Path(out_root), f"{first.group.name}_{datetime.now():%Y-%m-%d_%H-%M-%S}")
-    dailies, summaries = [], []
+    name = first.group.name if first.matrix is None else first.matrix.name
+    label = first.group.label if first.matrix is None else f"matrix {name} ({first.matrix.label})"
+    out = claim_folder(Path(out_root), f"{name}_{datetime.now():%Y-%m-%d_%H-%M-%S}")
+    dailies, summaries, extras = [], [], []
     for cfg in configs:
         print(
-            f"running {cfg.group.name} x {cfg.policy.name}: {cfg.run.replicates} seeds "
+            f"running {name} x {cfg.policy.name}: {cfg.run.replicates} seeds "
             f"x {cfg.run.days} days ...",
             flush=True,
         )
-        daily, summary = run_point(cfg)
+        daily, summary, extra = run_point_tables(cfg)
         dailies.append(daily)
         summaries.append(summary)
+        extras.append(extra)
     daily = pd.concat(dailies, ignore_index=True)
     runs = pd.concat(summaries, ignore_index=True)
+    for table in extras[0]:  # a matrix's per-group tables and flows, every policy
+        write_parquet(
+            pd.concat([e[table] for e in extras], ignore_index=True), out / f"{table}.parquet"
+        )
     write_parquet(daily, out / "daily.parquet")
     write_parquet(runs, out / "runs.parquet")
     figures = all_figures(runs, daily, out / "figures")
+    if first.matrix is not None:
+        for policy, extra, d in zip(policies, extras, dailies, strict=True):
+            figures.append(
+                matrix_flows(
+                    extra["groups_daily"],
+                    extra["flows"],
+                    d,
+                    out / "figures" / f"flows_{policy}.png",
+                )
+            )
     stats = stats_table(runs, horizon=first.run.days)
     overall = overall_logrank(runs) if len(policies) > 2 else None
     text = verdict(stats, overall_p=overall)
@@ -151,7 +169,7 @@ def main(argv: list[str] | None = None, out_root: Path = Path("results/compare")
     table = comparison_table(stats)
     causes = [f"exits_{c}" for c in CAUSE_NAMES]
     print(
-        f"\n{first.group.label}: {', '.join(policies)} on the same "
+        f"\n{label}: {', '.join(policies)} on the same "
         f"{first.run.replicates} seeds, horizon {first.run.days} days\n"
     )
     print(table.drop(columns=causes).to_string(index=False, float_format=lambda v: f"{v:.1f}"))

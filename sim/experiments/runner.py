@@ -14,6 +14,9 @@ import pandas as pd
 
 from sim.config.schema import SimConfig
 from sim.model import GroupModel
+from sim.model.matrix import MatrixModel
+from sim.records.io import write_parquet
+from sim.records.matrix import flows_frame, group_tables, matrix_daily_frame, matrix_summary_row
 from sim.records.points import (
     by_replicate,
     point_id,
@@ -68,29 +71,59 @@ def finish_before_interrupt() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
+GROUP_TABLES = ("groups_daily", "groups_summary", "flows")  # a matrix point's extra tables
+
+
 def run_one(cfg: SimConfig, replicate: int = 0) -> tuple[pd.DataFrame, dict]:
     """Run one replicate; return its daily table and summary row.
 
     Both carry ``run_id``, ``point``, ``group``, ``policy`` and ``replicate`` first, so a
-    daily row joins to its summary row on ``run_id``. An interrupt waits for the run to
-    end (:func:`finish_before_interrupt`).
+    daily row joins to its summary row on ``run_id``. For a matrix (``cfg.matrix``) they
+    are the matrix's own (``sim.records.matrix``) and ``group`` is the matrix's name.
+    An interrupt waits for the run to end (:func:`finish_before_interrupt`).
+    """
+    daily, row, _ = run_one_tables(cfg, replicate)
+    return daily, row
+
+
+def run_one_tables(cfg: SimConfig, replicate: int = 0) -> tuple[pd.DataFrame, dict, dict]:
+    """:func:`run_one`, plus a matrix's per-group tables and flows (``GROUP_TABLES``).
+
+    Returns:
+        (daily, summary row, {name: table}); the mapping is empty for a single group.
     """
     seed = replicate_seed(cfg.seed, replicate)
-    with finish_before_interrupt():
-        model = GroupModel(cfg, seed=seed).run()
-    daily = daily_frame(model)
     point = point_id(cfg)
     keys = {
         "run_id": run_id(point, replicate),
         "point": point,
-        "group": cfg.group.name,
+        "group": cfg.group.name if cfg.matrix is None else cfg.matrix.name,
         "policy": cfg.policy.name,
         "replicate": replicate,
     }
-    row = keys | summary_row(model, daily)
+    extra: dict[str, pd.DataFrame] = {}
+    if cfg.matrix is None:
+        with finish_before_interrupt():
+            model = GroupModel(cfg, seed=seed).run()
+        daily = daily_frame(model)
+        row = keys | summary_row(model, daily)
+    else:
+        with finish_before_interrupt():
+            matrix = MatrixModel(cfg, seed=seed).run()
+        daily = matrix_daily_frame(matrix)
+        groups_daily, groups_summary = group_tables(matrix)
+        row = keys | matrix_summary_row(matrix, daily, groups_summary)
+        extra = {
+            "groups_daily": groups_daily,
+            "groups_summary": groups_summary,
+            "flows": flows_frame(matrix),
+        }
+        for table in extra.values():
+            for i, k in enumerate(("run_id", "replicate")):
+                table.insert(i, k, keys[k])
     for i, (k, v) in enumerate(keys.items()):
         daily.insert(i, k, v)
-    return daily, row
+    return daily, row, extra
 
 
 def run_point(
@@ -101,12 +134,23 @@ def run_point(
     Returns:
         The (daily, summary) tables.
     """
-    dailies, rows = [], []
+    daily, summary, _ = run_point_tables(cfg, replicates)
+    return daily, summary
+
+
+def run_point_tables(
+    cfg: SimConfig, replicates: list[int] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
+    """:func:`run_point`, plus a matrix's ``GROUP_TABLES`` (empty for a single group)."""
+    dailies, rows, extras = [], [], {name: [] for name in GROUP_TABLES}
     for r in range(cfg.run.replicates) if replicates is None else replicates:
-        daily, row = run_one(cfg, r)
+        daily, row, extra = run_one_tables(cfg, r)
         dailies.append(daily)
         rows.append(row)
-    return pd.concat(dailies, ignore_index=True), pd.DataFrame(rows)
+        for name, table in extra.items():
+            extras[name].append(table)
+    tables = {name: pd.concat(t, ignore_index=True) for name, t in extras.items() if t}
+    return pd.concat(dailies, ignore_index=True), pd.DataFrame(rows), tables
 
 
 def run_or_resume(cfg: SimConfig, out: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[int]]:
@@ -135,17 +179,32 @@ def run_or_resume(cfg: SimConfig, out: Path) -> tuple[pd.DataFrame, pd.DataFrame
     missing = [r for r in wanted if r not in have]
     if not missing:
         return (*replicates_of(*old, cfg.run.replicates), [])
-    daily, summary = run_point(cfg, missing)
+    if old is not None and cfg.matrix is not None:
+        try:  # a matrix point's group tables must cover the old replicates too
+            old_extra = {n: pd.read_parquet(out / f"{n}.parquet") for n in GROUP_TABLES}
+        except Exception:  # missing or unreadable: run everything again
+            old = None
+            missing = wanted
+    daily, summary, extra = run_point_tables(cfg, missing)
     if old is not None:
         if list(daily.columns) != list(old[0].columns) or list(summary.columns) != list(
             old[1].columns
         ):  # written by a version of the code with other columns: run everything
             missing = wanted
-            daily, summary = run_point(cfg)
+            daily, summary, extra = run_point_tables(cfg)
         else:
             daily, summary = by_replicate(
                 pd.concat([old[0], daily], ignore_index=True),
                 pd.concat([old[1], summary], ignore_index=True),
             )
+            if extra:
+                extra = {
+                    n: pd.concat([old_extra[n], extra[n]], ignore_index=True).sort_values(
+                        "replicate", kind="stable", ignore_index=True
+                    )
+                    for n in GROUP_TABLES
+                }
+    for name, table in extra.items():  # before the summary, which marks a finished point
+        write_parquet(table, out / f"{name}.parquet")
     write_point(out, daily, summary)
     return (*replicates_of(daily, summary, cfg.run.replicates), missing)

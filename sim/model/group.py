@@ -331,19 +331,21 @@ class GroupModel(mesa.Model):
         """Advance one hour (stages 1-4 in the module docstring): one Mesa step."""
         self._advance(self.t + 1)
 
-    def run(self) -> GroupModel:
-        """Run until the horizon or until the group is dead.
+    def run(self, until: int | None = None) -> GroupModel:
+        """Run until the horizon (or tick ``until``, if earlier) or until the group is dead.
 
         Same engine and same draws as calling ``step`` hour by hour, but whole days go
-        to the engine at once; Mesa's clock is then moved on by the hours run.
+        to the engine at once; Mesa's clock is then moved on by the hours run. A matrix
+        of groups (``sim.model.matrix``) runs its groups a day at a time with ``until``.
         """
         start = self.t
+        stop = self.horizon_ticks if until is None else min(until, self.horizon_ticks)
         # The cyclic garbage collector would walk every live object (Mesa agents, Hydra
         # configs) many times a run for nothing: a run makes no garbage cycles.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self._advance(self.horizon_ticks)
+            self._advance(stop)
         finally:
             if collecting:
                 gc.enable()

@@ -16,6 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from sim.config.compose import CONFIG_DIR, compose
+from sim.config.matrix import (
+    FunnelConfig,
+    MatrixConfig,
+    MatrixGroupConfig,
+    MoveConfig,
+    SpillConfig,
+)
 from sim.config.schema import (
     BehaviourConfig,
     DeathConfig,
@@ -86,9 +93,14 @@ def _fields(cls: type, skip: tuple[str, ...] = ()) -> list[dataclasses.Field]:
     ]
 
 
-def setting_rows(cls: type, prefix: str, skip: tuple[str, ...] = ()) -> list[list[str]]:
-    """One row per setting of ``cls``: dotted name, default, unit, range, meaning, source."""
-    obj = cls()
+def setting_rows(
+    cls: type, prefix: str, skip: tuple[str, ...] = (), obj: Any = None
+) -> list[list[str]]:
+    """One row per setting of ``cls``: dotted name, default, unit, range, meaning, source.
+
+    Defaults are read from ``obj`` (default: ``cls()``).
+    """
+    obj = cls() if obj is None else obj
     rows = []
     for f in _fields(cls, skip):
         meta = dict(f.metadata)
@@ -227,8 +239,49 @@ def tactics_section() -> str:
     return "\n\n".join(parts)
 
 
+def matrix_section() -> str:
+    """10.6: the settings of a matrix of groups and what each matrix preset holds."""
+    names = sorted(p.stem for p in Path(CONFIG_DIR, "matrix").glob("*.yaml"))
+    presets = {n: compose([f"matrix={n}"]).matrix for n in names}
+    rows = []
+    for n, mx in presets.items():
+        for gid, g in mx.groups.items():
+            every = (
+                f"every {g.every_days} days from day {g.start_day}"
+                if g.every_days
+                else (f"day {g.start_day}")
+            )
+            feeds = f"`{g.feeds}`" if g.feeds else "–"
+            rows.append([f"`{n}`", f"`{gid}`", f"`{g.type}`", g.policy or "the run's",
+                         str(g.members or "type's"), every, fmt(g.overlap), feeds])  # fmt: skip
+    header = ["matrix", "group id", "type", "policy", "members", "founded", "overlap", "feeds"]
+    return "\n\n".join(
+        [
+            "### 10.6 Matrix of groups (`matrix=<preset>`, `configs/matrix/*.yaml`, section 14)",
+            md_table(
+                HEADER,
+                setting_rows(
+                    MatrixConfig,
+                    "matrix",
+                    ("groups",),
+                    MatrixConfig(groups={"g": MatrixGroupConfig()}),
+                )
+                + setting_rows(SpillConfig, "matrix.spill")
+                + setting_rows(FunnelConfig, "matrix.funnel")
+                + setting_rows(MoveConfig, "matrix.relaunch"),
+            ),  # fmt: skip
+            "Each entry of `matrix.groups` (`matrix.groups.<id>.<setting>`):",
+            md_table(HEADER, setting_rows(MatrixGroupConfig, "matrix.groups.<id>")),
+            "The presets' groups (settings not shown are at their defaults above: "
+            + "; ".join(f"`{n}` = {mx.label}" for n, mx in presets.items())
+            + "):",
+            md_table(header, rows),
+        ]
+    )
+
+
 def render() -> str:
-    """The whole generated part of section 10 (10.1 to 10.5)."""
+    """The whole generated part of section 10 (10.1 to 10.6)."""
     run = "\n\n".join(
         [
             "### 10.1 Run, seed, death",
@@ -242,7 +295,14 @@ def render() -> str:
     )
     return (
         "\n\n".join(
-            [run, group_section(), behaviour_section(), policy_section(), tactics_section()]
+            [
+                run,
+                group_section(),
+                behaviour_section(),
+                policy_section(),
+                tactics_section(),
+                matrix_section(),
+            ]  # fmt: skip
         )
         + "\n"
     )

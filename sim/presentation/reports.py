@@ -103,11 +103,24 @@ def comparison_markdown(
     policies = list(stats["policy"])
     ref = policies[0]
     days = cfg.run.days
+    if cfg.matrix is None:
+        title = f"a {cfg.group.name} group"
+        what = (
+            f"Group type: {cfg.group.label} (`group={cfg.group.name}`, "
+            f"{cfg.group.initial_members} members at the start)"
+        )
+    else:  # a matrix: lifespans and totals are the matrix's (docs/model.md section 14)
+        title = f"the {cfg.matrix.name} matrix"
+        what = (
+            f"Matrix of groups: {cfg.matrix.label} (`matrix={cfg.matrix.name}`, groups "
+            f"{', '.join(f'{k}: {g.type}' for k, g in cfg.matrix.groups.items())}); a "
+            "lifespan is the matrix's (until its last group died), activity and revenue "
+            "are summed over its groups, and `groups_*.parquet` hold each group's tables"
+        )
     lines = [
-        f"# Policy comparison: {' vs '.join(policies)} in a {cfg.group.name} group",
+        f"# Policy comparison: {' vs '.join(policies)} in {title}",
         "",
-        f"Group type: {cfg.group.label} (`group={cfg.group.name}`, "
-        f"{cfg.group.initial_members} members at the start), policies "
+        f"{what}, policies "
         f"{', '.join(f'`{p}`' for p in policies)}, each on the same "
         f"{cfg.run.replicates} replicate seeds (base seed {cfg.seed}, so replicate r starts "
         f"from the same group under every policy), horizon {days} days. Made by "

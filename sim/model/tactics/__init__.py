@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sim.config.fields import check_settings, field_types, unknown_name
+from sim.config.presets import group_config
 from sim.config.schema import SimConfig
 from sim.core.columns import ENGINE_COLUMNS, FLOAT_COLUMNS
 from sim.core.errors import ConfigError
@@ -81,6 +82,9 @@ def check_config(cfg: SimConfig) -> SimConfig:
         ConfigError: a tactic or tactic setting that is unknown or not allowed.
     """
     parse_tactics(cfg.policy.tactics)
+    if cfg.matrix is not None:  # every group of a matrix, with its own policy
+        for key in cfg.matrix.groups:
+            parse_tactics(group_config(cfg, key).policy.tactics)
     return cfg
 
 

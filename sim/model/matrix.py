@@ -1,0 +1,467 @@
+"""MatrixModel: a matrix of related groups over one population of people (seed 004).
+
+Each group is a full :class:`~sim.model.group.GroupModel` (its own type, policy, Mesa
+agents and compiled engine), so every rule of a single group holds unchanged inside a
+matrix. This module adds the layer above them (docs/model.md section 14):
+
+- **People, not members.** A person may hold memberships in up to
+  ``matrix.max_memberships`` groups; each membership is a member slot of one group with
+  its own role, so muting one group is not muting all. ``person_of`` maps every slot of
+  every group to a person.
+- **Shared attention.** A person who follows (has not muted) k groups posts k^-split as
+  much in each: their base activity (a person trait) is re-divided every day.
+- **Spill-over** (same operator in every group). A person feels ``spill.ads`` of their
+  worst ads pressure and ``spill.fight`` of their worst fight pressure in their other
+  groups (ads and fights colour the operator and the circle); their trusts are pulled
+  toward their mean (trust is in the operator, 000). Low value does not carry over
+  (assumption: a dull group is judged on its own; muting it frees attention for the
+  others).
+- **Flows**, each recorded as (person, from, to, day, why): founders drawn from people
+  already in the matrix (``overlap``, why ``founding``), invitations that go to a
+  member's friends from their other groups (``invited``), the operator's funnel from an
+  ending event group into the group it feeds (``funnel``), and a relaunch that moves a
+  dead group's living core into a new group (``relaunch``, 001's 再建).
+
+Groups run a day at a time in a fixed order; everything between groups happens at the
+day's end, from the matrix's own generator, so a seed fixes the run bit for bit.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from sim.config.matrix import MatrixConfig
+from sim.config.presets import group_config
+from sim.config.schema import SimConfig
+from sim.core.causes import Cause
+from sim.core.constants import HOURS_PER_DAY, MAX_GROUP_SIZE
+from sim.core.roles import Role
+from sim.model.group import GroupModel
+
+WHY = ("founding", "invited", "funnel", "relaunch")  # why a person joined another group
+
+
+@dataclass
+class MatrixGroup:
+    """One group of a running matrix."""
+
+    gid: str  # unique in the run: the matrix key, "-k" for the k-th of a series, ".rN" moved
+    key: str  # the matrix's group key (its settings)
+    k: int  # its number in the key's series (0 for a group founded once)
+    model: GroupModel
+    launch_day: int  # matrix day of its day 0
+    person: np.ndarray  # slot -> person
+    mapped: int = 0  # slots mapped to people so far
+    moves: int = 0  # relaunch moves in its lineage so far
+    funnelled: bool = False
+    closed: bool = False  # dead and handled (funnel, relaunch), or past the horizon
+
+    @property
+    def alive(self) -> bool:
+        """Still running: not dead."""
+        return not self.model.dead
+
+
+class MatrixModel(mesa.Model):
+    """Several groups run together, linked by the people they share.
+
+    Args:
+        cfg: a configuration with ``cfg.matrix`` set; ``cfg.policy`` is the policy of
+            every group that does not name its own, the rest (behaviour, death rule,
+            horizon) is shared.
+        seed: seed of this run. Group ``k`` of a series gets its own seed from (seed, the
+            group's key, k, moves), so a group starts the same under every policy and
+            whatever the other groups do; the matrix's own draws (who is drawn for
+            overlap, invitations and the funnel) come from a stream spawned from seed.
+    """
+
+    def __init__(self, cfg: SimConfig, seed: int = 0):
+        if cfg.matrix is None:
+            raise ValueError("MatrixModel needs cfg.matrix (a matrix preset: matrix=NAME)")
+        super().__init__(rng=np.random.default_rng(np.random.SeedSequence([seed, 1])))
+        self.cfg, self.seed = cfg, seed
+        self.mx: MatrixConfig = cfg.matrix
+        self.days = cfg.run.days
+        self.day = 0
+        self.groups: list[MatrixGroup] = []
+        self._keys = list(self.mx.groups)
+        self._launched = dict.fromkeys(self._keys, 0)
+        self._cfgs: dict[tuple[str, int], SimConfig] = {}
+        # people: base activity, first day reached, last day posted anywhere (-inf: never)
+        self.p_activity = np.zeros(256)
+        self.p_first = np.zeros(256, dtype=np.int64)
+        self.p_last_post = np.full(256, -(10**9), dtype=np.int64)
+        self.n_people = 0
+        self.flows: list[tuple[int, str, str, int, str]] = []
+        self.daily_rows: list[dict] = []
+        self.cohort: tuple[np.ndarray, np.ndarray] | None = None  # (single, multi) people
+        self._moves_today = dict.fromkeys(WHY, 0)
+        self.last_alive_day = -1
+
+    # ------------------------------------------------------------------ people
+
+    def _new_people(self, activity: np.ndarray) -> np.ndarray:
+        k = activity.size
+        while self.n_people + k > self.p_activity.size:
+            grow = self.p_activity.size
+            self.p_activity = np.concatenate([self.p_activity, np.zeros(grow)])
+            self.p_first = np.concatenate([self.p_first, np.zeros(grow, dtype=np.int64)])
+            self.p_last_post = np.concatenate(
+                [self.p_last_post, np.full(grow, -(10**9), dtype=np.int64)]
+            )
+        ids = np.arange(self.n_people, self.n_people + k)
+        self.p_activity[ids] = activity
+        self.p_first[ids] = self.day
+        self.n_people += k
+        return ids
+
+    def memberships(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every membership in a living group: (person, group index, slot), by group."""
+        persons, gis, slots = [], [], []
+        for gi, gr in enumerate(self.groups):
+            if gr.closed:
+                continue
+            m = gr.model.members
+            idx = np.flatnonzero(m.present[: gr.mapped])
+            persons.append(gr.person[idx])
+            gis.append(np.full(idx.size, gi))
+            slots.append(idx)
+        if not persons:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        return np.concatenate(persons), np.concatenate(gis), np.concatenate(slots)
+
+    def _place(
+        self, gr: MatrixGroup, slots: np.ndarray, people: np.ndarray, src: list[str], why: str
+    ) -> None:
+        """Slots of ``gr`` are held by existing ``people``, who came from groups ``src``."""
+        gr.person[slots] = people
+        gr.model.members.activity[slots] = self.p_activity[people]
+        for p, s in zip(people, src, strict=True):
+            self.flows.append((int(p), s, gr.gid, self.day, why))
+        self._moves_today[why] += len(people)
+
+    def _candidates(self, exclude_group: int, pool_groups: set[int] | None = None) -> np.ndarray:
+        """People in living groups (of ``pool_groups``) with room for one more group."""
+        persons, gis, _ = self.memberships()
+        if persons.size == 0:
+            return persons
+        counts = np.bincount(persons, minlength=self.n_people)
+        inside = np.zeros(self.n_people, dtype=bool)
+        inside[persons[gis == exclude_group]] = True
+        pool = persons if pool_groups is None else persons[np.isin(gis, list(pool_groups))]
+        pool = np.unique(pool)
+        return pool[(counts[pool] < self.mx.max_memberships) & ~inside[pool]]
+
+    def _home_of(self, person: int, not_group: int) -> str:
+        """A living group the person is in (the first), other than ``not_group``."""
+        for gi, gr in enumerate(self.groups):
+            if gi != not_group and not gr.closed:
+                m = gr.model.members
+                hit = np.flatnonzero((gr.person[: gr.mapped] == person) & m.present[: gr.mapped])
+                if hit.size:
+                    return gr.gid
+        return ""
+
+    # ------------------------------------------------------------------ groups
+
+    def _launch(self, key: str, k: int, moves: int = 0, members: int = 0) -> MatrixGroup:
+        """Start group ``k`` of ``key`` (after ``moves`` relaunch moves) today."""
+        spec = self.mx.groups[key]
+        ss = np.random.SeedSequence([self.seed, self._keys.index(key), k, moves])
+        model = GroupModel(
+            group_config(self.cfg, key, members, self.day),
+            seed=int(ss.generate_state(1, np.uint64)[0] >> 1),
+        )
+        gid = key if spec.every_days == 0 else f"{key}-{k}"
+        gid += f".r{moves}" if moves else ""
+        gr = MatrixGroup(
+            gid, key, k, model, self.day, np.full(MAX_GROUP_SIZE, -1, dtype=np.int64), moves=moves
+        )
+        self.groups.append(gr)
+        return gr
+
+    def _found(self, key: str) -> None:
+        """Found a group of ``key``: some founders are people already in the matrix."""
+        gr = self._launch(key, self._launched[key])
+        self._launched[key] += 1
+        gi = len(self.groups) - 1
+        n = gr.model.members.n
+        overlap = self.mx.groups[key].overlap
+        taken = np.zeros(0, dtype=np.int64)
+        if overlap > 0:
+            pool = self._candidates(gi)
+            k = min(int(self.rng.binomial(n, overlap)), pool.size)
+            if k:
+                taken = self.rng.choice(pool, k, replace=False)
+                slots = np.sort(self.rng.choice(n, k, replace=False))
+                self._place(gr, slots, taken, [self._home_of(p, gi) for p in taken], "founding")
+        self._map_new(gr, gi)
+
+    def _map_new(self, gr: MatrixGroup, gi: int) -> None:
+        """People for the slots that joined since the last call.
+
+        A friend invited by a member is, with ``cross_invite_share``, someone from the
+        inviter's other groups (if they have any, and someone there has room); everyone
+        else is a new person.
+        """
+        m = gr.model.members
+        start, end = gr.mapped, m.n
+        if end > gr.person.size:
+            gr.person = np.concatenate(
+                [gr.person, np.full(max(end, gr.person.size), -1, dtype=np.int64)]
+            )
+        fresh = []
+        share = self.mx.cross_invite_share
+        for slot in range(start, end):
+            if gr.person[slot] >= 0:  # placed by the matrix (founding, funnel, relaunch)
+                continue
+            inviter = int(m.inviter[slot])
+            if share > 0 and inviter >= 0 and inviter < start and self.rng.random() < share:
+                person = self._friend_elsewhere(gr, gi, int(gr.person[inviter]))
+                if person >= 0:
+                    self._place(
+                        gr,
+                        np.array([slot]),
+                        np.array([person]),
+                        [self._home_of(person, gi)],
+                        "invited",
+                    )
+                    continue
+            fresh.append(slot)
+        gr.mapped = end
+        if fresh:
+            slots = np.array(fresh)
+            gr.person[slots] = self._new_people(m.activity[slots])
+
+    def _friend_elsewhere(self, gr: MatrixGroup, gi: int, inviter: int) -> int:
+        """Someone from the inviter's other living groups, not yet in ``gr``; -1: none."""
+        others = set()
+        for gj, other in enumerate(self.groups):
+            if gj != gi and not other.closed:
+                m = other.model.members
+                if np.any((other.person[: other.mapped] == inviter) & m.present[: other.mapped]):
+                    others.add(gj)
+        if not others:
+            return -1
+        pool = self._candidates(gi, others)
+        pool = pool[pool != inviter]
+        return int(self.rng.choice(pool)) if pool.size else -1
+
+    # ------------------------------------------------------------------ the day
+
+    def step(self) -> None:
+        """Run one day of every living group, then the matrix's end of day."""
+        self._launch_due()
+        for gr in self.groups:
+            if not gr.closed and gr.alive:
+                local = self.day - gr.launch_day
+                gr.model.run(until=(local + 1) * HOURS_PER_DAY)
+        for gi, gr in enumerate(self.groups):
+            if not gr.closed:
+                self._map_new(gr, gi)
+        self._share_and_spill()
+        self._funnel_and_relaunch()
+        self._record_day()
+        self.day += 1
+        if self.day >= self.days or self._finished():
+            self.running = False
+
+    def run(self) -> MatrixModel:
+        """Run until the horizon, or until no group is alive and none is due."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            while self.running:
+                self.step()
+        finally:
+            if collecting:
+                gc.enable()
+        return self
+
+    def _due(self, key: str, day: int) -> bool:
+        spec = self.mx.groups[key]
+        if day < spec.start_day:
+            return False
+        if spec.every_days == 0:
+            return day == spec.start_day
+        if (day - spec.start_day) % spec.every_days:
+            return False
+        # an event group is founded to feed a group: not once that group is dead
+        return not spec.feeds or any(g.key == spec.feeds and g.alive for g in self.groups)
+
+    def _launch_due(self) -> None:
+        for key in self._keys:
+            if self._due(key, self.day):
+                self._found(key)
+
+    def _finished(self) -> bool:
+        if any(not g.closed and g.alive for g in self.groups):
+            return False
+        for key in self._keys:  # a group still to come keeps the matrix going
+            if any(self._due(key, d) for d in range(self.day, self.days)):
+                return False
+        return True
+
+    def _share_and_spill(self) -> None:
+        """Shared attention, spill-over of ads and fights, and trust in the operator."""
+        persons, gis, slots = self.memberships()
+        if persons.size == 0:
+            return
+        counts = np.bincount(persons, minlength=self.n_people)
+        multi = counts[persons] >= 2
+        if not multi.any():
+            return
+        roles = np.empty(persons.size, dtype=np.int8)
+        trust = np.empty(persons.size)
+        pressure = np.empty((2, persons.size))
+        causes = (Cause.ADS, Cause.FIGHT)
+        bounds = np.flatnonzero(np.diff(gis, prepend=-1, append=-1))
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            m = self.groups[gis[a]].model.members
+            roles[a:b] = m.role[slots[a:b]]
+            trust[a:b] = m.trust[slots[a:b]]
+            for k, c in enumerate(causes):
+                pressure[k, a:b] = m.pressure[c, slots[a:b]]
+        followed = np.bincount(persons, weights=roles != Role.SILENT, minlength=self.n_people)
+        activity = (
+            self.p_activity[persons]
+            * np.maximum(followed[persons], 1.0) ** -self.mx.attention_split
+        )
+        mean_trust = np.bincount(persons, weights=trust, minlength=self.n_people) / np.maximum(
+            counts, 1
+        )
+        trust = np.where(multi, trust + self.mx.spill.trust * (mean_trust[persons] - trust), trust)
+        for k, share in enumerate((self.mx.spill.ads, self.mx.spill.fight)):
+            worst = np.zeros(self.n_people)
+            np.maximum.at(worst, persons, pressure[k])
+            pressure[k] = np.where(
+                multi, np.maximum(pressure[k], share * worst[persons]), pressure[k]
+            )
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            m, s = self.groups[gis[a]].model.members, slots[a:b]
+            m.activity[s] = activity[a:b]
+            m.trust[s] = trust[a:b]
+            for k, c in enumerate(causes):
+                m.pressure[c, s] = pressure[k, a:b]
+
+    def _funnel_and_relaunch(self) -> None:
+        for gi, gr in enumerate(list(self.groups)):
+            if gr.closed:
+                continue
+            spec = self.mx.groups[gr.key]
+            local = self.day - gr.launch_day
+            if spec.feeds and not gr.funnelled and (local >= self.mx.funnel.day or not gr.alive):
+                gr.funnelled = True
+                self._funnel(gr, gi, spec.feeds)
+            if not gr.alive:
+                gr.closed = True
+                self._relaunch(gr, gi)
+
+    def _funnel(self, gr: MatrixGroup, gi: int, target_key: str) -> None:
+        """The operator invites the ending event group's active members on (004)."""
+        targets = [
+            (gj, g)
+            for gj, g in enumerate(self.groups)
+            if g.key == target_key and not g.closed and g.alive
+        ]
+        if not targets or self.mx.funnel.share == 0:
+            return
+        gj, target = targets[-1]
+        m = gr.model.members
+        n = gr.mapped
+        active = np.flatnonzero(m.present[:n] & (m.messages[:n] > 0) & (m.role[:n] != Role.SILENT))
+        movers = active[self.rng.random(active.size) < self.mx.funnel.share]
+        if movers.size == 0:
+            return
+        people = gr.person[movers]
+        room = set(self._candidates(gj).tolist())
+        people = np.array([p for p in people if p in room], dtype=np.int64)
+        k = target.model.add_members(people.size, via="direct", inviter=-1)
+        if k:
+            n0 = target.model.members.n - k
+            self._place(target, np.arange(n0, n0 + k), people[:k], [gr.gid] * k, "funnel")
+
+    def _relaunch(self, gr: MatrixGroup, gi: int) -> None:
+        """Move a dead group's living core into a new group (001: disband, rebuild)."""
+        mv = self.mx.relaunch
+        if gr.moves >= mv.moves or self.day + 1 >= self.days:
+            return
+        m, model = gr.model.members, gr.model
+        n = gr.mapped
+        core = np.flatnonzero(m.present[:n] & (m.last_post_day[:n] >= model.day - mv.core_days))
+        core = core[:MAX_GROUP_SIZE]
+        if core.size < max(mv.min_core, self.cfg.death.min_members):
+            return
+        self.day += 1  # the new group starts the next day
+        try:
+            new = self._launch(gr.key, gr.k, moves=gr.moves + 1, members=core.size)
+        finally:
+            self.day -= 1
+        nm = new.model.members
+        slots = np.arange(core.size)
+        nm.role[slots] = m.role[core]  # the core keeps its roles and its trust
+        nm.trust[slots] = m.trust[core]
+        self._place(new, slots, gr.person[core], [gr.gid] * core.size, "relaunch")
+        new.mapped = core.size
+
+    # ------------------------------------------------------------------ records
+
+    def _record_day(self) -> None:
+        day, row = self.day, dict.fromkeys(DAILY_SUMS, 0.0)
+        alive = 0
+        for gr in self.groups:
+            model = gr.model
+            local = day - gr.launch_day
+            if local < 0 or local >= model.days_recorded:
+                continue
+            rec = model.daily[local]
+            for c in DAILY_SUMS:
+                row[c] += rec[COLUMN_OF[c]]
+            alive += not model.dead or local < model.days_recorded - 1
+            m = model.members
+            n = gr.mapped
+            posted = np.flatnonzero(m.last_post_day[:n] == local)
+            if posted.size:
+                self.p_last_post[gr.person[posted]] = day
+        persons, _, _ = self.memberships()
+        counts = np.bincount(persons, minlength=self.n_people)
+        present = np.flatnonzero(counts)
+        active = present[self.p_last_post[present] > day - self.mx.active_days]
+        if alive:
+            self.last_alive_day = day
+        if day == self.mx.cohort_day:
+            self.cohort = (present[counts[present] == 1], present[counts[present] >= 2])
+        self.daily_rows.append(
+            {"day": day, "groups_alive": alive, "groups_founded": len(self.groups),
+             "people_reached": self.n_people, "people_present": present.size,
+             "people_multi": int((counts >= 2).sum()), "people_active": active.size}
+            | {c: row[c] for c in DAILY_SUMS}
+            | {f"moved_{w}": self._moves_today[w] for w in WHY}
+        )  # fmt: skip
+        self._moves_today = dict.fromkeys(WHY, 0)
+
+    def active_at_end(self, people: np.ndarray) -> int:
+        """How many of ``people`` are in a living group and posted within active_days."""
+        persons, _, _ = self.memberships()
+        inside = np.zeros(self.n_people, dtype=bool)
+        inside[persons] = True
+        recent = self.p_last_post[people] > self.day - 1 - self.mx.active_days
+        return int((inside[people] & recent).sum())
+
+
+# columns of the groups' daily records summed into the matrix's daily record
+DAILY_SUMS = ("members", "active_members", "msgs_members", "joins", "exits_total", "revenue")
+
+
+def _column_of() -> dict[str, int]:
+    from sim.model.tactics import COLUMN
+
+    return {c: COLUMN[c] for c in DAILY_SUMS}
+
+
+COLUMN_OF = _column_of()
