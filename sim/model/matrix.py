@@ -60,6 +60,12 @@ class MatrixGroup:
     funnelled: bool = False
     closed: bool = False  # dead and handled (funnel, relaunch), or past the horizon
 
+    def reserve(self, n: int) -> None:
+        """Room in ``person`` for ``n`` slots (slots are never reused: they pass 500)."""
+        if n > self.person.size:
+            grow = np.full(max(n, 2 * self.person.size) - self.person.size, -1, dtype=np.int64)
+            self.person = np.concatenate([self.person, grow])
+
     @property
     def alive(self) -> bool:
         """Still running: not dead."""
@@ -139,6 +145,7 @@ class MatrixModel(mesa.Model):
         self, gr: MatrixGroup, slots: np.ndarray, people: np.ndarray, src: list[str], why: str
     ) -> None:
         """Slots of ``gr`` are held by existing ``people``, who came from groups ``src``."""
+        gr.reserve(int(slots.max()) + 1)
         gr.person[slots] = people
         gr.model.members.activity[slots] = self.p_activity[people]
         for p, s in zip(people, src, strict=True):
@@ -211,10 +218,7 @@ class MatrixModel(mesa.Model):
         """
         m = gr.model.members
         start, end = gr.mapped, m.n
-        if end > gr.person.size:
-            gr.person = np.concatenate(
-                [gr.person, np.full(max(end, gr.person.size), -1, dtype=np.int64)]
-            )
+        gr.reserve(end)
         fresh = []
         share = self.mx.cross_invite_share
         for slot in range(start, end):
@@ -444,6 +448,15 @@ class MatrixModel(mesa.Model):
             | {f"moved_{w}": self._moves_today[w] for w in WHY}
         )  # fmt: skip
         self._moves_today = dict.fromkeys(WHY, 0)
+
+    def active_members(self, gr: MatrixGroup) -> int:
+        """Members of a living group who posted in it within ``active_days`` (0 if dead)."""
+        if gr.closed or not gr.alive:
+            return 0
+        m, n = gr.model.members, gr.mapped
+        last = m.last_post_day[:n]
+        recent = (last >= 0) & (last > gr.model.days_recorded - 1 - self.mx.active_days)
+        return int((m.present[:n] & recent).sum())
 
     def active_at_end(self, people: np.ndarray) -> int:
         """How many of ``people`` are in a living group and posted within active_days."""

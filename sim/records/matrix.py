@@ -18,10 +18,7 @@ import pandas as pd
 
 from sim.core.causes import CAUSE_NAMES
 from sim.model.matrix import WHY, MatrixModel
-from sim.model.tactics import COLUMN
 from sim.records.summary import daily_frame, summary_row
-
-LATE_DAYS = 30  # "late" activity of a group: its mean active members over the last 30 days
 
 
 def matrix_daily_frame(model: MatrixModel) -> pd.DataFrame:
@@ -95,26 +92,18 @@ def matrix_summary_row(model: MatrixModel, daily: pd.DataFrame, groups: pd.DataF
     row["cohort_single"], row["cohort_multi"] = int(single.size), int(multi.size)
     row["cohort_single_active_end"] = model.active_at_end(single)
     row["cohort_multi_active_end"] = model.active_at_end(multi)
-    # groups founded once, by key: their own lifespan, late activity, exits
+    # groups founded once, by key: their lifespan, members active at the end, exits
     for key, spec in model.mx.groups.items():
         if spec.every_days:
             continue
-        first = (
-            groups[groups["group_id"] == key].iloc[0] if (groups["group_id"] == key).any() else None
-        )
-        if first is None:  # founded after the matrix ended
-            row[f"{key}_lifespan_days"], row[f"{key}_active_late"] = 0, 0.0
+        gr = next((g for g in model.groups if g.gid == key), None)
+        if gr is None:  # founded after the matrix ended
+            row[f"{key}_lifespan_days"], row[f"{key}_active_end"] = 0, 0
             row[f"{key}_exits"], row[f"{key}_members_ever"] = 0, 0
             continue
-        gr = next(g for g in model.groups if g.gid == key)
-        late = gr.model.daily[: gr.model.days_recorded, :]
-        horizon_local = model.days - gr.launch_day
-        lo = max(0, horizon_local - LATE_DAYS)
-        act = late[lo:horizon_local, COLUMN["active_members"]]
+        first = groups[groups["group_id"] == key].iloc[0]
         row[f"{key}_lifespan_days"] = int(first["lifespan_days"])
-        row[f"{key}_active_late"] = (
-            float(act.sum() / LATE_DAYS) if gr.model.days_recorded > lo else 0.0
-        )
+        row[f"{key}_active_end"] = model.active_members(gr)
         row[f"{key}_exits"] = int(first["exits_total"])
         row[f"{key}_members_ever"] = int(first["members_ever"])
     return row
