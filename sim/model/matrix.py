@@ -37,12 +37,13 @@ import numpy as np
 from sim.config.matrix import MatrixConfig
 from sim.config.presets import group_config
 from sim.config.schema import SimConfig
-from sim.core.causes import Cause
 from sim.core.constants import HOURS_PER_DAY, MAX_GROUP_SIZE
+from sim.core.feed import Channel
 from sim.core.roles import Role
 from sim.model.group import GroupModel
 
 WHY = ("founding", "invited", "funnel", "relaunch")  # why a person joined another group
+SPILLED = np.array([Channel.SPAM, Channel.FIGHT])  # carried over: spam ads, fights
 
 
 @dataclass
@@ -55,16 +56,23 @@ class MatrixGroup:
     model: GroupModel
     launch_day: int  # matrix day of its day 0
     person: np.ndarray  # slot -> person
+    mark: np.ndarray | None = None  # (spilled channel, slot): backlog already counted for spill
     mapped: int = 0  # slots mapped to people so far
     moves: int = 0  # relaunch moves in its lineage so far
     funnelled: bool = False
     closed: bool = False  # dead and handled (funnel, relaunch), or past the horizon
 
     def reserve(self, n: int) -> None:
-        """Room in ``person`` for ``n`` slots (slots are never reused: they pass 500)."""
+        """Room for ``n`` slots (slots are never reused: they pass 500)."""
+        if self.mark is None:
+            self.mark = np.zeros((len(SPILLED), self.person.size))
         if n > self.person.size:
-            grow = np.full(max(n, 2 * self.person.size) - self.person.size, -1, dtype=np.int64)
+            size = max(n, 2 * self.person.size)
+            grow = np.full(size - self.person.size, -1, dtype=np.int64)
             self.person = np.concatenate([self.person, grow])
+            self.mark = np.concatenate(
+                [self.mark, np.zeros((len(SPILLED), size - self.mark.shape[1]))], axis=1
+            )
 
     @property
     def alive(self) -> bool:
@@ -219,6 +227,7 @@ class MatrixModel(mesa.Model):
         m = gr.model.members
         start, end = gr.mapped, m.n
         gr.reserve(end)
+        gr.mark[:, start:end] = m.seen[SPILLED, start:end]  # nothing read yet counts
         fresh = []
         share = self.mx.cross_invite_share
         for slot in range(start, end):
@@ -312,46 +321,50 @@ class MatrixModel(mesa.Model):
         return True
 
     def _share_and_spill(self) -> None:
-        """Shared attention, spill-over of ads and fights, and trust in the operator."""
+        """Shared attention, ads and fights carried over, and trust in the operator.
+
+        Spill-over goes through the members' reading backlog (``seen``): a share of the
+        spam ads and fight a person read today in their other groups is put back in
+        this group's backlog, so when they next open it the engine's own rules turn it
+        into pressure (ads hurt more in a good group, 004). ``mark`` remembers what was
+        already counted, so nothing spilled echoes back.
+        """
         persons, gis, slots = self.memberships()
         if persons.size == 0:
             return
         counts = np.bincount(persons, minlength=self.n_people)
         multi = counts[persons] >= 2
-        if not multi.any():
-            return
         roles = np.empty(persons.size, dtype=np.int8)
         trust = np.empty(persons.size)
-        pressure = np.empty((2, persons.size))
-        causes = (Cause.ADS, Cause.FIGHT)
+        seen = np.empty((len(SPILLED), persons.size))
+        exposure = np.empty((len(SPILLED), persons.size))
         bounds = np.flatnonzero(np.diff(gis, prepend=-1, append=-1))
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-            m = self.groups[gis[a]].model.members
-            roles[a:b] = m.role[slots[a:b]]
-            trust[a:b] = m.trust[slots[a:b]]
-            for k, c in enumerate(causes):
-                pressure[k, a:b] = m.pressure[c, slots[a:b]]
+            gr = self.groups[gis[a]]
+            m, s = gr.model.members, slots[a:b]
+            roles[a:b] = m.role[s]
+            trust[a:b] = m.trust[s]
+            seen[:, a:b] = m.seen[SPILLED][:, s]
+            exposure[:, a:b] = np.maximum(seen[:, a:b] - gr.mark[:, s], 0.0)
+            gr.mark[:, s] = np.maximum(gr.mark[:, s], seen[:, a:b])
         followed = np.bincount(persons, weights=roles != Role.SILENT, minlength=self.n_people)
-        activity = (
-            self.p_activity[persons]
-            * np.maximum(followed[persons], 1.0) ** -self.mx.attention_split
-        )
-        mean_trust = np.bincount(persons, weights=trust, minlength=self.n_people) / np.maximum(
-            counts, 1
-        )
-        trust = np.where(multi, trust + self.mx.spill.trust * (mean_trust[persons] - trust), trust)
-        for k, share in enumerate((self.mx.spill.ads, self.mx.spill.fight)):
-            worst = np.zeros(self.n_people)
-            np.maximum.at(worst, persons, pressure[k])
-            pressure[k] = np.where(
-                multi, np.maximum(pressure[k], share * worst[persons]), pressure[k]
+        split = np.maximum(followed[persons], 1.0) ** -self.mx.attention_split
+        activity = self.p_activity[persons] * split
+        if multi.any():
+            mean_trust = np.bincount(persons, weights=trust, minlength=self.n_people) / counts
+            trust += np.where(multi, self.mx.spill.trust * (mean_trust[persons] - trust), 0.0)
+            shares = np.array([self.mx.spill.ads, self.mx.spill.fight])[:, None]
+            total = np.stack(
+                [np.bincount(persons, weights=x, minlength=self.n_people) for x in exposure]
             )
+            seen -= shares * (total[:, persons] - exposure)  # what they read elsewhere today
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):
             m, s = self.groups[gis[a]].model.members, slots[a:b]
             m.activity[s] = activity[a:b]
-            m.trust[s] = trust[a:b]
-            for k, c in enumerate(causes):
-                m.pressure[c, s] = pressure[k, a:b]
+            if multi[a:b].any():
+                m.trust[s] = trust[a:b]
+                for k, c in enumerate(SPILLED):
+                    m.seen[c, s] = seen[k, a:b]
 
     def _funnel_and_relaunch(self) -> None:
         for gi, gr in enumerate(list(self.groups)):
@@ -411,6 +424,7 @@ class MatrixModel(mesa.Model):
         nm.role[slots] = m.role[core]  # the core keeps its roles and its trust
         nm.trust[slots] = m.trust[core]
         self._place(new, slots, gr.person[core], [gr.gid] * core.size, "relaunch")
+        new.mark[:, slots] = nm.seen[SPILLED][:, slots]
         new.mapped = core.size
 
     # ------------------------------------------------------------------ records

@@ -276,6 +276,76 @@ class PairedDiff:
 
 
 @dataclass(frozen=True)
+class PairedGap:
+    """Mean over replicate pairs of ``(a[first] - b[first]) - (a[second] - b[second])``.
+
+    A difference in differences: how much more an intervention in ``a`` (against its
+    control ``b``, same seeds) moved ``first`` than ``second``; t interval.
+    """
+
+    a: str
+    b: str
+    first: str
+    second: str
+    digits: int = 3
+
+    @property
+    def scenarios(self) -> tuple[str, ...]:  # noqa: D102
+        return (self.a, self.b)
+
+    def __call__(self, runs: Runs) -> Estimate:  # noqa: D102
+        x1, y1 = _paired(runs, self.a, self.first, self.b, self.first)
+        x2, y2 = _paired(runs, self.a, self.second, self.b, self.second)
+        if x1.size != x2.size:  # a pair with one figure missing: use complete pairs only
+            both = pd.concat(
+                [runs[k][c].astype(float).rename(f"{k}{c}") for k in (self.a, self.b)
+                 for c in (self.first, self.second)], axis=1, join="inner",
+            ).dropna().to_numpy().T  # fmt: skip
+            x1, x2, y1, y2 = both
+        d1, d2 = x1 - y1, x2 - y2
+        mean, low, high, n = mean_ci(d1 - d2)
+        k = self.digits
+        text = f"{ci_text(mean, low, high, k)}; {fmt(d1.mean(), k)} vs {fmt(d2.mean(), k)}"
+        return Estimate(mean, low, high, "t", n, text=text)
+
+
+@dataclass(frozen=True)
+class ShareGap:
+    """Pooled share ``sum(num_a)/sum(den_a)`` minus ``sum(num_b)/sum(den_b)``, bootstrap.
+
+    Both shares come from the same scenario's runs; the bootstrap resamples whole runs.
+    """
+
+    scenario: str
+    num_a: str
+    den_a: str
+    num_b: str
+    den_b: str
+    digits: int = 3
+
+    @property
+    def scenarios(self) -> tuple[str, ...]:  # noqa: D102
+        return (self.scenario,)
+
+    def __call__(self, runs: Runs) -> Estimate:  # noqa: D102
+        cols = [self.num_a, self.den_a, self.num_b, self.den_b]
+        df = runs[self.scenario][cols].astype(float).dropna()
+        na, da, nb, db = (df[c].to_numpy() for c in cols)
+        if da.sum() <= 0 or db.sum() <= 0:
+            return Estimate(NAN, n=len(df), text="n/a (an empty group of people)")
+
+        def gap(na, da, nb, db):  # one value per resample (rows: resamples)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return na.sum(1) / da.sum(1) - nb.sum(1) / db.sum(1)
+
+        a, b = na.sum() / da.sum(), nb.sum() / db.sum()
+        low, high = bootstrap_ci(gap, na, da, nb, db)
+        k = self.digits
+        text = f"{ci_text(a - b, low, high, k)}; {fmt(a, k)} vs {fmt(b, k)}"
+        return Estimate(float(a - b), low, high, "bootstrap", len(df), text=text)
+
+
+@dataclass(frozen=True)
 class ExtraShare:
     """Of the extra ``total`` in ``a`` over ``b`` (paired), the share that is ``part``.
 
@@ -711,6 +781,29 @@ PATTERNS: tuple[Pattern, ...] = (
                 "messages per member-day in days 300-364 over those in days 0-59.")
         for k, pol in enumerate(PRESET_POLICIES)
     ),
+    # --- a matrix of groups (004; docs/model.md section 14) ---
+    Pattern("X1", "a fed long-term group keeps more active members", "004",
+            PairedDiff("funnel_fed", "longterm_active_end", "funnel_unfed",
+                       "longterm_active_end"), above(0),
+            "event_funnel under feelings (a relationship group fed by a 40-member event group "
+            "every 30 days, 30% of each event's active members invited on), same seeds "
+            "with and without the funnel: members of the long-term group who posted in it "
+            "within the last 30 days at day 365 (0 if it died), fed minus unfed."),
+    Pattern("X2", "people in several groups stay active somewhere longer", "004",
+            ShareGap("city_network", "cohort_multi_active_end", "cohort_multi",
+                     "cohort_single_active_end", "cohort_single"), above(0),
+            "city_network under feelings: of the people present on day 90 (all three groups "
+            "founded), the share who posted in some living group within the last 30 days "
+            "at day 365, those in two or more groups minus those in one (founders drawn "
+            "into a second group are drawn at random)."),
+    Pattern("X3", "an ad flood raises exits in its own group more than in the others",
+            "004 (direction); size: assumption",
+            PairedGap("matrix_flood", "matrix_flood_none", "flood_self_exits",
+                      "flood_other_exits"), above(0),
+            "city_network under feelings, 30 spam ads in the city group at the start of "
+            "day 90, same seeds with and without: exits per member in the next 7 days, the "
+            "rise in the city group minus the rise in the profession and hobby groups "
+            "(shown after the interval: the two rises)."),
     Pattern("I1", "most first invitations within 5 days of joining", "E3",
             PooledRatio("relationship_feelings", "invites_within5", "invites_total"),
             between(0.70, 0.90, "0.80 +- 0.10"),

@@ -1,7 +1,8 @@
 """Probes: one simulation run reduced to a flat dict of numbers.
 
-``observe`` runs a group to its horizon; ``intervene`` runs it to a given hour, applies
-an intervention (a red packet, an ad burst, a debate, a fight, or nothing) and counts
+``observe`` runs a group to its horizon (``observe_matrix`` a matrix of groups);
+``intervene`` runs it to a given hour, applies an intervention (a red packet, an ad
+burst, a debate, a fight, or nothing) and counts
 what happens in the following hours. Every probe is a pure function of its config and
 seed, so a scenario's runs can go to any process.
 """
@@ -10,11 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
+
 from sim.analysis.intervals import NAN
 from sim.config.schema import SimConfig
 from sim.core.constants import HOURS_PER_DAY
 from sim.core.roles import ROLE_NAMES
 from sim.model import GroupModel
+from sim.model.matrix import MatrixModel
+from sim.model.tactics import COLUMN
+from sim.records.matrix import group_tables, matrix_daily_frame, matrix_summary_row
 from sim.records.summary import daily_frame, summary_row
 from sim.validation.measures import (
     ACTIVITY_WINDOWS,
@@ -179,4 +185,50 @@ def intervene(
     return row
 
 
-PROBES: dict[str, Callable[..., dict[str, float]]] = {"observe": observe, "intervene": intervene}
+def observe_matrix(
+    cfg: SimConfig,
+    seed: int,
+    flood_group: str = "",
+    flood_day: int = 0,
+    ads: int = 0,
+    window_days: int = 7,
+) -> dict[str, float]:
+    """Run a matrix; return its summary row, and what an ad flood in one group did.
+
+    With ``flood_group``, ``ads`` spam ads are posted into that group at the start of
+    matrix day ``flood_day`` (``ads=0``: the paired control, identical up to then), and
+    the exits of the following ``window_days`` days are counted per member present the
+    evening before: ``flood_self_exits`` in that group, ``flood_other_exits`` in the
+    matrix's other groups alive then (pooled). Missing if the flooded group was dead.
+    """  # fmt: skip
+    mx = MatrixModel(cfg, seed=seed)
+    target = None
+    while mx.running:
+        if flood_group and mx.day == flood_day:
+            target = next((g for g in mx.groups if g.gid == flood_group and g.alive), None)
+            if target is not None and ads:
+                target.model.spam_posts(ads)
+        mx.step()
+    daily = matrix_daily_frame(mx)
+    groups_daily, groups = group_tables(mx)
+    row = matrix_summary_row(mx, daily, groups)
+    if flood_group:
+        row["flood_self_exits"] = row["flood_other_exits"] = NAN
+    if target is not None:
+        ex, mem = np.zeros(2), np.zeros(2)
+        for gr in mx.groups:
+            day0 = flood_day - gr.launch_day
+            if day0 < 1 or day0 > gr.model.days_recorded:  # founded later, or dead by then
+                continue
+            d = gr.model.daily
+            k = 0 if gr is target else 1
+            ex[k] += d[day0 : day0 + window_days, COLUMN["exits_total"]].sum()
+            mem[k] += d[day0 - 1, COLUMN["members"]]
+        row["flood_self_exits"] = ex[0] / mem[0] if mem[0] else NAN
+        row["flood_other_exits"] = ex[1] / mem[1] if mem[1] else NAN
+    return row
+
+
+PROBES: dict[str, Callable[..., dict[str, float]]] = {
+    "observe": observe, "intervene": intervene, "observe_matrix": observe_matrix,
+}  # fmt: skip

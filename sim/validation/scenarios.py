@@ -153,6 +153,23 @@ SCENARIOS: tuple[Scenario, ...] = (
              ("group=paid", *HANDS_OFF, "group.entry_fee=0"), quick_days=120, replicates=LONG),
 )  # fmt: skip
 
+# A matrix of groups (004; docs/model.md section 14)
+FLOOD = {"flood_group": "city", "flood_day": 90, "window_days": 7}
+SCENARIOS += (
+    Scenario("funnel_fed", "event_funnel, feelings", ("matrix=event_funnel", "policy=feelings"),
+             days=365, quick_days=120, replicates=LONG, probe="observe_matrix"),
+    Scenario("funnel_unfed", "event_funnel without the funnel",
+             ("matrix=event_funnel", "policy=feelings", "matrix.funnel.share=0"), days=365,
+             quick_days=120, replicates=LONG, probe="observe_matrix"),
+    Scenario("city_network", "city_network, feelings", ("matrix=city_network", "policy=feelings"),
+             days=365, quick_days=120, probe="observe_matrix"),
+    Scenario("matrix_flood", "city_network: 30 ads in city on day 90",
+             ("matrix=city_network", "policy=feelings"), days=97, probe="observe_matrix",
+             kwargs={**FLOOD, "ads": 30}),
+    Scenario("matrix_flood_none", "no ads", ("matrix=city_network", "policy=feelings"), days=97,
+             probe="observe_matrix", kwargs={**FLOOD, "ads": 0}),
+)  # fmt: skip
+
 # Whole lives of every group type under every preset policy (003: a lifecycle), for the
 # lifecycle patterns; cells that already have a scenario above reuse it.
 GROUP_TYPES = tuple(MIX_GROUPS)
