@@ -46,6 +46,11 @@ WHY = ("founding", "invited", "funnel", "relaunch")  # why a person joined anoth
 SPILLED = np.array([Channel.SPAM, Channel.FIGHT])  # carried over: spam ads, fights
 
 
+def group_seed(seed: int, index: int, k: int, moves: int) -> int:
+    """Seed of group ``k`` of the matrix's ``index``-th group key after ``moves`` moves."""
+    return int(np.random.SeedSequence([seed, index, k, moves]).generate_state(1, np.uint64)[0] >> 1)
+
+
 @dataclass
 class MatrixGroup:
     """One group of a running matrix."""
@@ -187,10 +192,10 @@ class MatrixModel(mesa.Model):
     def _launch(self, key: str, k: int, moves: int = 0, members: int = 0) -> MatrixGroup:
         """Start group ``k`` of ``key`` (after ``moves`` relaunch moves) today."""
         spec = self.mx.groups[key]
-        ss = np.random.SeedSequence([self.seed, self._keys.index(key), k, moves])
+        seed = group_seed(self.seed, self._keys.index(key), k, moves)
         model = GroupModel(
             group_config(self.cfg, key, members, self.day),
-            seed=int(ss.generate_state(1, np.uint64)[0] >> 1),
+            seed=seed,
         )
         gid = key if spec.every_days == 0 else f"{key}-{k}"
         gid += f".r{moves}" if moves else ""
@@ -351,7 +356,8 @@ class MatrixModel(mesa.Model):
         split = np.maximum(followed[persons], 1.0) ** -self.mx.attention_split
         activity = self.p_activity[persons] * split
         if multi.any():
-            mean_trust = np.bincount(persons, weights=trust, minlength=self.n_people) / counts
+            mean_trust = np.bincount(persons, weights=trust, minlength=self.n_people)
+            mean_trust /= np.maximum(counts, 1)
             trust += np.where(multi, self.mx.spill.trust * (mean_trust[persons] - trust), 0.0)
             shares = np.array([self.mx.spill.ads, self.mx.spill.fight])[:, None]
             total = np.stack(
