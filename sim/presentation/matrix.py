@@ -41,6 +41,21 @@ def members_by_key(groups_daily: pd.DataFrame, days: int) -> pd.DataFrame:
     return table[list(dict.fromkeys(groups_daily["group_key"]))]
 
 
+def people_by_day(daily: pd.DataFrame, days: int) -> pd.DataFrame:
+    """Mean over runs of the people lines, each run carried to ``days`` days.
+
+    A matrix with no group left ends early: from then on it has reached as many people
+    as it had, and nobody is present, in several groups or active.
+    """
+    cols = list(PEOPLE_LINES)
+    full = []
+    for _, run in daily.groupby("run_id", sort=False):
+        run = run.set_index("day")[cols].reindex(range(days))
+        run["people_reached"] = run["people_reached"].ffill()
+        full.append(run.fillna(0.0))
+    return sum(full) / len(full)
+
+
 def moves_table(flows: pd.DataFrame, runs: int) -> pd.DataFrame:
     """Mean moves per run, by (from group key, to group key) and why."""
     if flows.empty:
@@ -66,9 +81,7 @@ def matrix_flows(
         axes[0].set(xlabel="matrix day", ylabel="members (mean over runs)",
                     title="where people are: members by group")  # fmt: skip
         axes[0].legend(loc="upper right", fontsize=8)
-        people = daily.groupby("day")[
-            ["people_reached", "people_present", "people_multi", "people_active"]
-        ].mean()
+        people = people_by_day(daily, days)
         for col, label in PEOPLE_LINES.items():
             axes[1].plot(people.index, people[col], label=label)
         axes[1].set(xlabel="matrix day", ylabel="people (mean over runs)", title="people")
