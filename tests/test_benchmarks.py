@@ -54,3 +54,12 @@ def test_study_smoke(tmp_path):
     (rnd,) = result["rounds"]
     assert rnd["rows_ok"] and rnd["runs_rows"] == 4 and rnd["daily_rows"] == 4 * 3
     assert rnd["peak_tree_rss"] > 0 and rnd["peak_proc_rss"] > 0
+
+
+def test_matrix_smoke(tmp_path):
+    out = run_script("matrix.py", "--smoke", "--json", str(tmp_path / "matrix.json"))
+    assert "ratio matrix/single member-hours/s: median" in out
+    result = json.loads((tmp_path / "matrix.json").read_text())
+    (rnd,) = result["rounds"]
+    assert rnd["matrix"]["groups"] == 5 and rnd["matrix"]["people"] < 5 * 100  # shared people
+    assert rnd["single"]["member_hours"] > 0 and rnd["ratio"] > 0
