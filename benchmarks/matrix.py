@@ -51,7 +51,8 @@ def configs(days: int, groups: int, members: int):
         f"g{i}": MatrixGroupConfig(type="relationship", members=members, overlap=0.3 if i else 0.0)
         for i in range(groups)
     }
-    matrix = dataclasses.replace(single, matrix=MatrixConfig(name="bench", groups=spec))
+    base = compose(["policy=feelings", f"run.days={days}"])  # a matrix takes no group.*
+    matrix = dataclasses.replace(base, matrix=MatrixConfig(name="bench", groups=spec))
     return single, matrix
 
 

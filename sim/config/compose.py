@@ -17,6 +17,8 @@ import copy
 import dataclasses
 import functools
 import re
+import types
+import typing
 from importlib.resources import files
 
 import yaml
@@ -135,10 +137,17 @@ def check_overrides(overrides: list[str] | tuple[str, ...]) -> None:
     Raises:
         ConfigError: such an override.
     """
+    keys = [o.partition("=")[0].strip("+~ ") for o in overrides]
     for override in overrides:
         key, _, value = override.partition("=")
         if not key.strip("+~ "):
             raise ConfigError("override", override, "malformed override: write key=value")
+        if key.strip("+~ ").startswith("matrix.") and "matrix" not in keys:
+            raise ConfigError(
+                key.strip("+~ "), value,
+                f"there is no matrix to set it in: choose one first, matrix=<preset> "
+                f"({', '.join(preset_names('matrix'))})",
+            )  # fmt: skip
         if key.lstrip("+") == "policy.tactics" and value.strip() in ("{}", "null", ""):
             raise ConfigError(
                 "policy.tactics",
@@ -154,6 +163,7 @@ def declared_types(cls: type = SimConfig, prefix: str = "") -> dict[str, object]
     """Dotted setting name -> declared type, for every leaf of the schema."""
     out: dict[str, object] = {}
     for name, tp in field_types(cls).items():
+        tp = _schema_of(tp)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             out.update(declared_types(tp, f"{prefix}{name}."))
         else:
@@ -221,13 +231,22 @@ def check_known_keys(node: DictConfig, cls: type = SimConfig, path: str = "") ->
         name = f"{path}.{key}" if path else str(key)
         if key not in types_:
             raise unknown_name(name, node._get_node(key)._value(), types_)  # as written
-        sub, child = types_[key], node._get_node(key)
-        if (
-            isinstance(sub, type)
-            and dataclasses.is_dataclass(sub)
-            and isinstance(child, DictConfig)
-        ):
+        sub, child = _schema_of(types_[key]), node._get_node(key)
+        if not isinstance(child, DictConfig) or child._is_none():
+            continue
+        if dataclasses.is_dataclass(sub):
             check_known_keys(child, sub, name)
+        elif typing.get_origin(sub) is dict and dataclasses.is_dataclass(typing.get_args(sub)[1]):
+            for k in child.keys():  # a mapping of settings blocks, e.g. matrix.groups
+                check_known_keys(child._get_node(k), typing.get_args(sub)[1], f"{name}.{k}")
+
+
+def _schema_of(tp: object) -> object:
+    """``X`` for ``X | None`` (an optional settings block), else ``tp``."""
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    if typing.get_origin(tp) in (typing.Union, types.UnionType) and len(args) == 1:
+        return args[0]
+    return tp
 
 
 def to_sim_config(cfg: DictConfig) -> SimConfig:

@@ -67,7 +67,7 @@ class MatrixGroupConfig:
     overlap: float = param(
         0.0, unit="[0-1]", source="004 (the same people in related groups); value: " + ASSUMPTION,
         lo=0.0, hi=1.0,
-        doc="share of the founders drawn from people already in the matrix's groups",
+        doc="share of the founding members drawn from people already in the matrix's groups",
     )  # fmt: skip
     feeds: str = param(
         "", unit="group id", source="004 (temporary groups feed long-term ones)",
@@ -84,11 +84,11 @@ class SpillConfig:
     ads: float = param(
         0.3, unit="[0-1]", lo=0.0, hi=1.0,
         source="direction 004 (bad money drives out good, within a group); value: " + ASSUMPTION,
-        doc="share of a person's worst ads pressure felt in their other groups",
+        doc="share of the spam ads a person read today in their other groups carried here",
     )  # fmt: skip
     fight: float = param(
         0.2, unit="[0-1]", lo=0.0, hi=1.0, source=ASSUMPTION,
-        doc="share of a person's worst fight pressure felt in their other groups",
+        doc="share of the fights a person read today in their other groups carried here",
     )  # fmt: skip
     trust: float = param(
         0.1, unit="1/day", lo=0.0, hi=1.0,
@@ -180,7 +180,7 @@ class MatrixConfig:
         check_fields(self, P)
         if not self.groups:
             raise ConfigError(f"{P}.groups", {}, "a matrix needs at least one group")
-        moves = self.cross_invite_share > 0 or self.relaunch.moves > 0
+        moves = self.cross_invite_share > 0  # a relaunch move leaves a dead group: no 2nd seat
         for gid, g in self.groups.items():
             where = f"{P}.groups.{gid}"
             if not str(gid).replace("_", "").isalnum():
@@ -202,8 +202,8 @@ class MatrixConfig:
             raise ConfigError(
                 f"{P}.max_memberships", self.max_memberships,
                 "people would be in more groups than this allows (overlap, cross-group "
-                "invitations, a funnel or moves put people in a second group); at least 2, "
-                "or switch those off",
+                "invitations or a funnel put people in a second group); at least 2, or "
+                "switch those off",
             )  # fmt: skip
 
 

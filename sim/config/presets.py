@@ -59,12 +59,16 @@ def group_config(cfg: SimConfig, key: str, members: int = 0, launch_day: int = 0
     n = members or spec.members or group.initial_members
     founders = min(group.founders, n)
     thinkers = min(group.thinkers, founders)
-    group = dataclasses.replace(
-        group, initial_members=n, founders=founders, thinkers=thinkers,
-        critics=min(group.critics, n - thinkers),
-    )  # fmt: skip
-    run = dataclasses.replace(cfg.run, days=max(cfg.run.days - launch_day, 1), replicates=1)
+    # its own calendar: day 0 of a group founded on matrix day d is the matrix's day d
+    start = (cfg.run.start_day_of_year - 1 + launch_day) % 365 + 1
+    run = dataclasses.replace(
+        cfg.run, days=max(cfg.run.days - launch_day, 1), replicates=1, start_day_of_year=start
+    )
     try:
+        group = dataclasses.replace(
+            group, initial_members=n, founders=founders, thinkers=thinkers,
+            critics=min(group.critics, n - thinkers),
+        )  # fmt: skip
         return dataclasses.replace(cfg, group=group, policy=policy, run=run, matrix=None)
     except ConfigError as err:  # e.g. fewer founders than the death rule's minimum
         raise ConfigError(f"{where}.members", n, f"{err.field}: {err.allowed}") from None

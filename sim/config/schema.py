@@ -1115,6 +1115,13 @@ class SimConfig:
 
     def __post_init__(self):
         check_fields(self, "")
+        if self.matrix is not None:
+            first = min(g.start_day for g in self.matrix.groups.values())
+            if first >= self.run.days:
+                raise ConfigError(
+                    "matrix.groups", f"first founded on day {first}",
+                    f"no group is founded within run.days={self.run.days}",
+                )  # fmt: skip
         if self.group.initial_members < self.death.min_members:  # dead before it starts
             raise ConfigError(
                 "group.initial_members",

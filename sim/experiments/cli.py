@@ -125,10 +125,12 @@ def _hydra_main(cfg: DictConfig) -> dict:
         print(summary_text(summary))
     else:
         print(matrix_text(summary))
-        figure = matrix_flows(
-            pd.read_parquet(out / "groups_daily.parquet"), pd.read_parquet(out / "flows.parquet"),
-            daily, out / "flows.png",
-        )  # fmt: skip
+        runs = set(summary["run_id"])  # the folder may hold more replicates than asked
+        groups_daily, flows = (
+            t[t["run_id"].isin(runs)]
+            for t in (pd.read_parquet(out / f"{n}.parquet") for n in ("groups_daily", "flows"))
+        )
+        figure = matrix_flows(groups_daily, flows, daily, out / "flows.png")
         print(f"per-group tables: {out}/groups_daily.parquet, groups_summary.parquet, "
               f"flows.parquet; figure: {figure}")  # fmt: skip
     if not ran:

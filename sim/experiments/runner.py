@@ -182,6 +182,8 @@ def run_or_resume(cfg: SimConfig, out: Path) -> tuple[pd.DataFrame, pd.DataFrame
     if old is not None and cfg.matrix is not None:
         try:  # a matrix point's group tables must cover the old replicates too
             old_extra = {n: pd.read_parquet(out / f"{n}.parquet") for n in GROUP_TABLES}
+            done = set(old[1]["replicate"])  # the summary marks which runs are whole
+            old_extra = {n: t[t["replicate"].isin(done)] for n, t in old_extra.items()}
         except Exception:  # missing or unreadable: run everything again
             old = None
             missing = wanted

@@ -6,13 +6,14 @@ matrix. This module adds the layer above them (docs/model.md section 14):
 
 - **People, not members.** A person may hold memberships in up to
   ``matrix.max_memberships`` groups; each membership is a member slot of one group with
-  its own role, so muting one group is not muting all. ``person_of`` maps every slot of
-  every group to a person.
+  its own role, so muting one group is not muting all. ``MatrixGroup.person`` maps every
+  slot of a group to a person.
 - **Shared attention.** A person who follows (has not muted) k groups posts k^-split as
-  much in each: their base activity (a person trait) is re-divided every day.
-- **Spill-over** (same operator in every group). A person feels ``spill.ads`` of their
-  worst ads pressure and ``spill.fight`` of their worst fight pressure in their other
-  groups (ads and fights colour the operator and the circle); their trusts are pulled
+  much in each: their base activity (a person trait) is re-divided every evening.
+- **Spill-over** (same operator in every group). A share (``spill.ads``,
+  ``spill.fight``) of the spam ads and fights a person read today in their other groups
+  (one they left today included) is put into this group's reading backlog for them, so
+  the engine's own rules make it pressure when they next read; their trusts are pulled
   toward their mean (trust is in the operator, 000). Low value does not carry over
   (assumption: a dull group is judged on its own; muting it frees attention for the
   others).
@@ -20,10 +21,11 @@ matrix. This module adds the layer above them (docs/model.md section 14):
   already in the matrix (``overlap``, why ``founding``), invitations that go to a
   member's friends from their other groups (``invited``), the operator's funnel from an
   ending event group into the group it feeds (``funnel``), and a relaunch that moves a
-  dead group's living core into a new group (``relaunch``, 001's 再建).
+  dead group's living core into a new group the next day (``relaunch``, 001's 再建).
 
 Groups run a day at a time in a fixed order; everything between groups happens at the
-day's end, from the matrix's own generator, so a seed fixes the run bit for bit.
+day's end (a relaunch at the next day's start), from the matrix's own generator, so a
+seed fixes the run bit for bit.
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ class MatrixModel(mesa.Model):
         self.daily_rows: list[dict] = []
         self.cohort: tuple[np.ndarray, np.ndarray] | None = None  # (single, multi) people
         self._moves_today = dict.fromkeys(WHY, 0)
-        self.last_alive_day = -1
+        self._relaunch_due: list[MatrixGroup] = []
 
     # ------------------------------------------------------------------ people
 
@@ -138,21 +140,30 @@ class MatrixModel(mesa.Model):
         self.n_people += k
         return ids
 
-    def memberships(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every membership in a living group: (person, group index, slot), by group."""
-        persons, gis, slots = [], [], []
+    def memberships(self, left_today: bool = False) -> tuple[np.ndarray, ...]:
+        """Every membership in a living group: (person, group index, slot), by group.
+
+        With ``left_today``, also the memberships ended today, and a fourth array that
+        is True for those still present.
+        """
+        persons, gis, slots, here = [], [], [], []
         for gi, gr in enumerate(self.groups):
             if gr.closed:
                 continue
-            m = gr.model.members
-            idx = np.flatnonzero(m.present[: gr.mapped])
+            m, n = gr.model.members, gr.mapped
+            keep = m.present[:n]
+            if left_today:
+                keep = keep | (m.exit_day[:n] == self.day - gr.launch_day)
+            idx = np.flatnonzero(keep)
             persons.append(gr.person[idx])
             gis.append(np.full(idx.size, gi))
             slots.append(idx)
+            here.append(m.present[idx])
         if not persons:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty
-        return np.concatenate(persons), np.concatenate(gis), np.concatenate(slots)
+            return (empty, empty, empty, empty.astype(bool))[: 3 + left_today]
+        out = (np.concatenate(persons), np.concatenate(gis), np.concatenate(slots))
+        return (*out, np.concatenate(here)) if left_today else out
 
     def _place(
         self, gr: MatrixGroup, slots: np.ndarray, people: np.ndarray, src: list[str], why: str
@@ -165,27 +176,25 @@ class MatrixModel(mesa.Model):
             self.flows.append((int(p), s, gr.gid, self.day, why))
         self._moves_today[why] += len(people)
 
-    def _candidates(self, exclude_group: int, pool_groups: set[int] | None = None) -> np.ndarray:
-        """People in living groups (of ``pool_groups``) with room for one more group."""
+    def _candidates(self, exclude_group: int) -> np.ndarray:
+        """People in living groups with room for one more group, not in ``exclude_group``."""
         persons, gis, _ = self.memberships()
         if persons.size == 0:
             return persons
         counts = np.bincount(persons, minlength=self.n_people)
         inside = np.zeros(self.n_people, dtype=bool)
         inside[persons[gis == exclude_group]] = True
-        pool = persons if pool_groups is None else persons[np.isin(gis, list(pool_groups))]
-        pool = np.unique(pool)
+        pool = np.unique(persons)
         return pool[(counts[pool] < self.mx.max_memberships) & ~inside[pool]]
 
-    def _home_of(self, person: int, not_group: int) -> str:
-        """A living group the person is in (the first), other than ``not_group``."""
-        for gi, gr in enumerate(self.groups):
-            if gi != not_group and not gr.closed:
-                m = gr.model.members
-                hit = np.flatnonzero((gr.person[: gr.mapped] == person) & m.present[: gr.mapped])
-                if hit.size:
-                    return gr.gid
-        return ""
+    def _homes(self, people: np.ndarray, not_group: int) -> list[str]:
+        """For each person, the first living group they are in other than ``not_group``."""
+        persons, gis, _ = self.memberships()
+        out = []
+        for p in people.tolist():
+            gs = gis[(persons == p) & (gis != not_group)]
+            out.append(self.groups[int(gs[0])].gid if gs.size else "")
+        return out
 
     # ------------------------------------------------------------------ groups
 
@@ -219,61 +228,74 @@ class MatrixModel(mesa.Model):
             if k:
                 taken = self.rng.choice(pool, k, replace=False)
                 slots = np.sort(self.rng.choice(n, k, replace=False))
-                self._place(gr, slots, taken, [self._home_of(p, gi) for p in taken], "founding")
+                self._place(gr, slots, taken, self._homes(taken, gi), "founding")
         self._map_new(gr, gi)
 
     def _map_new(self, gr: MatrixGroup, gi: int) -> None:
         """People for the slots that joined since the last call.
 
         A friend invited by a member is, with ``cross_invite_share``, someone from the
-        inviter's other groups (if they have any, and someone there has room); everyone
-        else is a new person.
+        inviter's other groups (if they have any, and someone there has room and is not
+        in this group yet); everyone else is a new person.
         """
         m = gr.model.members
         start, end = gr.mapped, m.n
         gr.reserve(end)
         gr.mark[:, start:end] = m.seen[SPILLED, start:end]  # nothing read yet counts
-        fresh = []
         share = self.mx.cross_invite_share
-        for slot in range(start, end):
-            if gr.person[slot] >= 0:  # placed by the matrix (founding, funnel, relaunch)
-                continue
-            inviter = int(m.inviter[slot])
-            if share > 0 and inviter >= 0 and inviter < start and self.rng.random() < share:
-                person = self._friend_elsewhere(gr, gi, int(gr.person[inviter]))
-                if person >= 0:
-                    self._place(
-                        gr,
-                        np.array([slot]),
-                        np.array([person]),
-                        [self._home_of(person, gi)],
-                        "invited",
-                    )
-                    continue
-            fresh.append(slot)
+        todo = [s for s in range(start, end) if gr.person[s] < 0]  # not placed yet
+        invited = []
+        if share > 0:
+            invited = [s for s in todo if 0 <= m.inviter[s] < start]
+            draws = self.rng.random(len(invited))
+            invited = [s for s, u in zip(invited, draws, strict=True) if u < share]
+        placed = set()
+        if invited:
+            persons, gis, _ = self.memberships()
+            counts = np.bincount(persons, minlength=self.n_people)
+            inside = set(persons[gis == gi].tolist())
+            for slot in invited:
+                found = self._friend_elsewhere(gi, int(gr.person[m.inviter[slot]]), persons, gis,
+                                               counts, inside)  # fmt: skip
+                if found is not None:
+                    person, home = found
+                    self._place(gr, np.array([slot]), np.array([person]), [home], "invited")
+                    counts[person] += 1
+                    inside.add(person)
+                    placed.add(slot)
+        fresh = np.array([s for s in todo if s not in placed], dtype=np.int64)
         gr.mapped = end
-        if fresh:
-            slots = np.array(fresh)
-            gr.person[slots] = self._new_people(m.activity[slots])
+        if fresh.size:
+            gr.person[fresh] = self._new_people(m.activity[fresh])
 
-    def _friend_elsewhere(self, gr: MatrixGroup, gi: int, inviter: int) -> int:
-        """Someone from the inviter's other living groups, not yet in ``gr``; -1: none."""
-        others = set()
-        for gj, other in enumerate(self.groups):
-            if gj != gi and not other.closed:
-                m = other.model.members
-                if np.any((other.person[: other.mapped] == inviter) & m.present[: other.mapped]):
-                    others.add(gj)
-        if not others:
-            return -1
-        pool = self._candidates(gi, others)
-        pool = pool[pool != inviter]
-        return int(self.rng.choice(pool)) if pool.size else -1
+    def _friend_elsewhere(
+        self, gi, inviter, persons, gis, counts, inside
+    ) -> tuple[int, str] | None:
+        """Someone from the inviter's other living groups with room, not in group ``gi``.
+
+        Returns:
+            (person, the group they come from: one they share with the inviter), or None.
+        """
+        theirs = np.unique(gis[(persons == inviter) & (gis != gi)])
+        if theirs.size == 0:
+            return None
+        rows = np.isin(gis, theirs) & (persons != inviter)
+        pool = np.unique(persons[rows])
+        pool = pool[counts[pool] < self.mx.max_memberships]
+        pool = pool[[p not in inside for p in pool.tolist()]] if pool.size else pool
+        if pool.size == 0:
+            return None
+        person = int(self.rng.choice(pool))
+        home = int(gis[rows & (persons == person)][0])
+        return person, self.groups[home].gid
 
     # ------------------------------------------------------------------ the day
 
     def step(self) -> None:
         """Run one day of every living group, then the matrix's end of day."""
+        for gr in self._relaunch_due:  # dead yesterday: its core starts a new group today
+            self._relaunch(gr)
+        self._relaunch_due = []
         self._launch_due()
         for gr in self.groups:
             if not gr.closed and gr.alive:
@@ -282,8 +304,8 @@ class MatrixModel(mesa.Model):
         for gi, gr in enumerate(self.groups):
             if not gr.closed:
                 self._map_new(gr, gi)
+        self._funnel_and_close()
         self._share_and_spill()
-        self._funnel_and_relaunch()
         self._record_day()
         self.day += 1
         if self.day >= self.days or self._finished():
@@ -309,16 +331,18 @@ class MatrixModel(mesa.Model):
             return day == spec.start_day
         if (day - spec.start_day) % spec.every_days:
             return False
-        # an event group is founded to feed a group: not once that group is dead
-        return not spec.feeds or any(g.key == spec.feeds and g.alive for g in self.groups)
+        # an event group is founded to feed a group: not once that group has died
+        fed = [g for g in self.groups if g.key == spec.feeds] if spec.feeds else []
+        return not fed or any(g.alive for g in fed)
 
     def _launch_due(self) -> None:
-        for key in self._keys:
+        """Found today's groups: those that feed others after the others."""
+        for key in sorted(self._keys, key=lambda k: bool(self.mx.groups[k].feeds)):
             if self._due(key, self.day):
                 self._found(key)
 
     def _finished(self) -> bool:
-        if any(not g.closed and g.alive for g in self.groups):
+        if self._relaunch_due or any(not g.closed and g.alive for g in self.groups):
             return False
         for key in self._keys:  # a group still to come keeps the matrix going
             if any(self._due(key, d) for d in range(self.day, self.days)):
@@ -329,16 +353,18 @@ class MatrixModel(mesa.Model):
         """Shared attention, ads and fights carried over, and trust in the operator.
 
         Spill-over goes through the members' reading backlog (``seen``): a share of the
-        spam ads and fight a person read today in their other groups is put back in
-        this group's backlog, so when they next open it the engine's own rules turn it
-        into pressure (ads hurt more in a good group, 004). ``mark`` remembers what was
-        already counted, so nothing spilled echoes back.
+        spam ads and fight a person read today in their other groups (including one they
+        left today, perhaps because of them) is put back in this group's backlog, so when
+        they next open it the engine's own rules turn it into pressure (ads hurt more in
+        a good group, 004). ``mark`` remembers what was already counted, so nothing
+        spilled echoes back.
         """
-        persons, gis, slots = self.memberships()
+        persons, gis, slots, here = self.memberships(left_today=True)
         if persons.size == 0:
             return
-        counts = np.bincount(persons, minlength=self.n_people)
-        multi = counts[persons] >= 2
+        counts = np.bincount(persons[here], minlength=self.n_people)
+        rows = np.bincount(persons, minlength=self.n_people)
+        multi = here & (rows[persons] >= 2)  # present here, and in (or just out of) another
         roles = np.empty(persons.size, dtype=np.int8)
         trust = np.empty(persons.size)
         seen = np.empty((len(SPILLED), persons.size))
@@ -352,40 +378,44 @@ class MatrixModel(mesa.Model):
             seen[:, a:b] = m.seen[SPILLED][:, s]
             exposure[:, a:b] = np.maximum(seen[:, a:b] - gr.mark[:, s], 0.0)
             gr.mark[:, s] = np.maximum(gr.mark[:, s], seen[:, a:b])
-        followed = np.bincount(persons, weights=roles != Role.SILENT, minlength=self.n_people)
+        follows = here & (roles != Role.SILENT)
+        followed = np.bincount(persons, weights=follows, minlength=self.n_people)
         split = np.maximum(followed[persons], 1.0) ** -self.mx.attention_split
         activity = self.p_activity[persons] * split
         if multi.any():
-            mean_trust = np.bincount(persons, weights=trust, minlength=self.n_people)
+            # trust: toward the mean over the groups the person is still in
+            mean_trust = np.bincount(persons, weights=trust * here, minlength=self.n_people)
             mean_trust /= np.maximum(counts, 1)
             trust += np.where(multi, self.mx.spill.trust * (mean_trust[persons] - trust), 0.0)
             shares = np.array([self.mx.spill.ads, self.mx.spill.fight])[:, None]
             total = np.stack(
                 [np.bincount(persons, weights=x, minlength=self.n_people) for x in exposure]
             )
-            seen -= shares * (total[:, persons] - exposure)  # what they read elsewhere today
+            seen -= np.where(multi, shares * (total[:, persons] - exposure), 0.0)
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-            m, s = self.groups[gis[a]].model.members, slots[a:b]
-            m.activity[s] = activity[a:b]
+            m, s, h = self.groups[gis[a]].model.members, slots[a:b], here[a:b]
+            m.activity[s[h]] = activity[a:b][h]
             if multi[a:b].any():
-                m.trust[s] = trust[a:b]
+                m.trust[s[h]] = trust[a:b][h]
                 for k, c in enumerate(SPILLED):
-                    m.seen[c, s] = seen[k, a:b]
+                    m.seen[c, s[h]] = seen[k, a:b][h]
 
-    def _funnel_and_relaunch(self) -> None:
-        for gi, gr in enumerate(list(self.groups)):
+    def _funnel_and_close(self) -> None:
+        """Funnel event groups whose day has come; close dead groups (relaunch tomorrow)."""
+        for gr in list(self.groups):
             if gr.closed:
                 continue
             spec = self.mx.groups[gr.key]
             local = self.day - gr.launch_day
             if spec.feeds and not gr.funnelled and (local >= self.mx.funnel.day or not gr.alive):
                 gr.funnelled = True
-                self._funnel(gr, gi, spec.feeds)
+                self._funnel(gr, spec.feeds)
             if not gr.alive:
                 gr.closed = True
-                self._relaunch(gr, gi)
+                if gr.moves < self.mx.relaunch.moves and self.day + 1 < self.days:
+                    self._relaunch_due.append(gr)
 
-    def _funnel(self, gr: MatrixGroup, gi: int, target_key: str) -> None:
+    def _funnel(self, gr: MatrixGroup, target_key: str) -> None:
         """The operator invites the ending event group's active members on (004)."""
         targets = [
             (gj, g)
@@ -401,37 +431,37 @@ class MatrixModel(mesa.Model):
         movers = active[self.rng.random(active.size) < self.mx.funnel.share]
         if movers.size == 0:
             return
-        people = gr.person[movers]
         room = set(self._candidates(gj).tolist())
-        people = np.array([p for p in people if p in room], dtype=np.int64)
+        people = np.array([p for p in gr.person[movers].tolist() if p in room], dtype=np.int64)
         k = target.model.add_members(people.size, via="direct", inviter=-1)
         if k:
-            n0 = target.model.members.n - k
-            self._place(target, np.arange(n0, n0 + k), people[:k], [gr.gid] * k, "funnel")
+            self._seat(target, people[:k], [gr.gid] * k, "funnel")
 
-    def _relaunch(self, gr: MatrixGroup, gi: int) -> None:
-        """Move a dead group's living core into a new group (001: disband, rebuild)."""
+    def _seat(self, gr: MatrixGroup, people: np.ndarray, src: list[str], why: str) -> None:
+        """The group's newest ``len(people)`` slots, just added, are these people's."""
+        m = gr.model.members
+        slots = np.arange(m.n - people.size, m.n)
+        assert gr.mapped == slots[0], "every earlier slot is mapped first"
+        self._place(gr, slots, people, src, why)
+        gr.mark[:, slots] = m.seen[SPILLED][:, slots]
+        gr.mapped = m.n
+
+    def _relaunch(self, gr: MatrixGroup) -> None:
+        """Move a dead group's living core into a new group today (001: disband, rebuild)."""
         mv = self.mx.relaunch
-        if gr.moves >= mv.moves or self.day + 1 >= self.days:
-            return
         m, model = gr.model.members, gr.model
         n = gr.mapped
         core = np.flatnonzero(m.present[:n] & (m.last_post_day[:n] >= model.day - mv.core_days))
         core = core[:MAX_GROUP_SIZE]
-        if core.size < max(mv.min_core, self.cfg.death.min_members):
+        if core.size < max(mv.min_core, self.cfg.death.min_members, 2):  # a group has >= 2
             return
-        self.day += 1  # the new group starts the next day
-        try:
-            new = self._launch(gr.key, gr.k, moves=gr.moves + 1, members=core.size)
-        finally:
-            self.day -= 1
+        new = self._launch(gr.key, gr.k, moves=gr.moves + 1, members=core.size)
         nm = new.model.members
         slots = np.arange(core.size)
         nm.role[slots] = m.role[core]  # the core keeps its roles and its trust
         nm.trust[slots] = m.trust[core]
-        self._place(new, slots, gr.person[core], [gr.gid] * core.size, "relaunch")
-        new.mark[:, slots] = nm.seen[SPILLED][:, slots]
-        new.mapped = core.size
+        new.reserve(core.size)
+        self._seat(new, gr.person[core], [gr.gid] * core.size, "relaunch")
 
     # ------------------------------------------------------------------ records
 
@@ -456,8 +486,6 @@ class MatrixModel(mesa.Model):
         counts = np.bincount(persons, minlength=self.n_people)
         present = np.flatnonzero(counts)
         active = present[self.p_last_post[present] > day - self.mx.active_days]
-        if alive:
-            self.last_alive_day = day
         if day == self.mx.cohort_day:
             self.cohort = (present[counts[present] == 1], present[counts[present] >= 2])
         self.daily_rows.append(

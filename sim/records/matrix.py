@@ -58,18 +58,21 @@ def flows_frame(model: MatrixModel) -> pd.DataFrame:
 def matrix_summary_row(model: MatrixModel, daily: pd.DataFrame, groups: pd.DataFrame) -> dict:
     """One row per matrix run: reach, people still active, lifespan, revenue, moves.
 
-    ``lifespan_days`` is the matrix's: days until its last group died (censored if a
-    group is alive at the horizon). ``cohort_*``: the people present on
+    ``lifespan_days`` is the matrix's: the latest ``launch_day + lifespan_days`` of its
+    groups, i.e. the day its last group went quiet for good (censored if a group was
+    alive at the horizon). ``cohort_*``: the people present on
     ``matrix.cohort_day`` in one group and in several, and how many of each are active
-    somewhere at the end (the stickiness measure, docs/model.md 14.4).
+    somewhere at the end (the stickiness measure of pattern X2, docs/model.md 14.7).
     """
     days = len(daily)
-    alive_end = bool(days == model.days and daily["groups_alive"].iloc[-1] > 0)
+    # as a group's (7.17): the last group's lifespan, counted on the matrix's calendar
+    ends = groups["launch_day"] + groups["lifespan_days"]
+    censored = bool(groups["censored"].any())
     persons, _, _ = model.memberships()
     row = {
         "seed": model.seed,
-        "lifespan_days": days if alive_end else model.last_alive_day + 1,
-        "censored": alive_end,
+        "lifespan_days": int(ends.max()) if len(groups) else 0,
+        "censored": censored,
         "days_run": days,
         "groups_founded": len(model.groups),
         "people_reached": model.n_people,

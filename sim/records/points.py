@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.config.presets import group_config
 from sim.config.schema import SimConfig
 from sim.core.fingerprint import model_fingerprint
 from sim.records.io import write_parquet
@@ -26,10 +27,18 @@ def point_id(cfg: SimConfig) -> str:
     Two configurations that differ in any setting get different ids, so a changed
     setting reruns, and so does any change to the model's code (``model_fingerprint``);
     the number of replicates is left out so that replicate ``r`` of a point keeps its id
-    (and seed) when more replicates are asked for.
+    (and seed) when more replicates are asked for. A matrix's groups are hashed with the
+    group and policy presets they read, so an edited preset reruns too.
     """
     settings = dataclasses.asdict(cfg)
     del settings["run"]["replicates"]
+    if cfg.matrix is not None:  # the presets its groups read, as they are now
+        for key in cfg.matrix.groups:
+            one = group_config(cfg, key)
+            settings["matrix"]["groups"][key] |= {
+                "resolved": {"group": dataclasses.asdict(one.group),
+                             "policy": dataclasses.asdict(one.policy)}
+            }  # fmt: skip
     settings["model_code"] = model_fingerprint()
     text = json.dumps(settings, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:12]

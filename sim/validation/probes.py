@@ -218,7 +218,7 @@ def observe_matrix(
         ex, mem = np.zeros(2), np.zeros(2)
         for gr in mx.groups:
             day0 = flood_day - gr.launch_day
-            if day0 < 1 or day0 > gr.model.days_recorded:  # founded later, or dead by then
+            if day0 < 1 or day0 >= gr.model.days_recorded:  # founded later, or dead by then
                 continue
             d = gr.model.daily
             k = 0 if gr is target else 1

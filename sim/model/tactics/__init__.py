@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sim.config.fields import check_settings, field_types, unknown_name
-from sim.config.presets import group_config
-from sim.config.schema import SimConfig
+from sim.config.presets import group_config, load_preset
+from sim.config.schema import GroupConfig, SimConfig
 from sim.core.columns import ENGINE_COLUMNS, FLOAT_COLUMNS
 from sim.core.errors import ConfigError
 from sim.model.tactics.base import REGISTRY, Calendar, Operator, Schedule, Tactic
@@ -83,6 +83,12 @@ def check_config(cfg: SimConfig) -> SimConfig:
     """
     parse_tactics(cfg.policy.tactics)
     if cfg.matrix is not None:  # every group of a matrix, with its own policy
+        if cfg.group != load_preset("group", GroupConfig().name, "group"):
+            raise ConfigError(
+                "group", cfg.group.name,
+                "a matrix takes each group's settings from its own type (matrix.groups."
+                "<id>.type); group= and group.* do not apply to a matrix: leave them out",
+            )  # fmt: skip
         for key in cfg.matrix.groups:
             parse_tactics(group_config(cfg, key).policy.tactics)
     return cfg
