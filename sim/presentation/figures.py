@@ -55,7 +55,8 @@ def _fmt_number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
+def save_figure(fig: plt.Figure, path: Path) -> Path:
+    """Write ``fig`` to ``path`` (folders made as needed) and close it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=DPI)
@@ -187,7 +188,7 @@ def grid_heatmap(
         head = head[0].upper() + head[1:]
         where = _groups_text(runs)
         fig.suptitle(f"{head}\n{where + ', ' if where else ''}{per_cell} runs per cell")
-        _save(fig, path)
+        save_figure(fig, path)
     return table
 
 
@@ -258,7 +259,7 @@ def survival_curves(runs: pd.DataFrame, path: Path, by: str = "policy") -> pd.Da
             "(| = alive at horizon)"
         )
         ax.legend(frameon=False, loc="lower left")
-        _save(fig, path)
+        save_figure(fig, path)
     return table
 
 
@@ -348,7 +349,7 @@ def activity_by_policy(
             "over runs; a dead group counts as silent"
         )
         axes[0].legend(frameon=False)
-        _save(fig, path)
+        save_figure(fig, path)
     return table
 
 
@@ -420,7 +421,7 @@ def roles_over_time(daily: pd.DataFrame, path: Path, by: str = "policy") -> pd.D
             f"Roles over time{' (' + where + ')' if where else ''}: pooled over the runs "
             "still alive that day"
         )
-        _save(fig, path)
+        save_figure(fig, path)
     return table
 
 
@@ -463,7 +464,7 @@ def exits_by_cause(runs: pd.DataFrame, path: Path, by: str = "policy") -> pd.Dat
         where = _groups_text(runs)
         ax.set_title(f"Exits by cause{' (' + where + ')' if where else ''}, whole run")
         ax.legend(frameon=False)
-        _save(fig, path)
+        save_figure(fig, path)
     return table
 
 
@@ -537,7 +538,7 @@ def tradeoff(runs: pd.DataFrame, path: Path, by: str = "policy") -> pd.DataFrame
         ax.legend([handles[i] for i in keep], [labels[i] for i in keep], frameon=False, fontsize=8)
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
-        _save(fig, path)
+        save_figure(fig, path)
     return table
 
 
@@ -559,5 +560,5 @@ def worlds_gap(gaps: pd.DataFrame, path: Path, policies: Sequence[str]) -> pd.Da
     ax.set_xlabel(f"restricted mean lifespan, {first} - {second} (days)")
     ax.set_ylabel("worlds")
     ax.legend(fontsize=8)
-    _save(fig, path)
+    save_figure(fig, path)
     return gaps

@@ -12,7 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.presentation.style import DPI, STYLE  # noqa: E402
+from sim.presentation.figures import save_figure  # noqa: E402
+from sim.presentation.style import STYLE  # noqa: E402
 
 PEOPLE_LINES = {
     "people_reached": "reached so far",
@@ -108,11 +109,7 @@ def matrix_flows(
             ax.legend(fontsize=8)
         ax.set(xlabel="people moved per run (mean)", title="moves between groups")
         fig.tight_layout()
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=DPI)
-        plt.close(fig)
-    return path
+        return save_figure(fig, path)
 
 
 def matrix_text(summary: pd.DataFrame) -> str:
